@@ -1,0 +1,42 @@
+#pragma once
+/// The command table: each verb registers its options on a CLI11 subcommand
+/// and returns the function that runs it. Only the CLI prints to the terminal
+/// and chooses exit codes (SPEC §8).
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace kairos::cli {
+
+/// Exit statuses of SPEC §8.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitErrors = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitRejected = 3;
+
+/// A usage problem found after option parsing (bad date, unknown format...).
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+using Action = std::function<int()>;
+
+struct Command {
+  const char* name;
+  const char* help;
+  Action (*setup)(CLI::App& app);
+};
+
+Action setup_run(CLI::App& app);
+Action setup_check(CLI::App& app);
+Action setup_disasm(CLI::App& app);
+
+/// Every command, in the order `kairos --help` lists them.
+const std::vector<Command>& commands();
+
+/// Parses YYYY-MM-DD for --as-of, or throws UsageError.
+int32_t parse_as_of(const std::string& text);
+
+}  // namespace kairos::cli

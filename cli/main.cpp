@@ -1,0 +1,65 @@
+// kairos: the command line. Subcommands come from the table in commands();
+// option parsing is CLI11's. A usage error exits 2, as SPEC §8 says.
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "interpreter/value.hpp"
+
+namespace kairos::cli {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"run", "run playbooks over a data file and write the actions", setup_run},
+      {"check", "parse, resolve, type-check and lint playbooks", setup_check},
+      {"disasm", "print the compiled bytecode of a playbook", setup_disasm},
+  };
+  return table;
+}
+
+int32_t parse_as_of(const std::string& text) {
+  int32_t days = 0;
+  if (!parse_iso_date(text, days)) throw UsageError(fmt::format("--as-of: '{}' is not a date (YYYY-MM-DD)", text));
+  return days;
+}
+
+}  // namespace kairos::cli
+
+int main(int argc, char** argv) {
+  using namespace kairos::cli;
+  CLI::App app{"kairos: expansion playbooks for customer success"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "show the help of every command");
+  std::vector<std::pair<CLI::App*, Action>> actions;
+  for (const Command& c : commands()) {
+    CLI::App* sub = app.add_subcommand(c.name, c.help);
+    actions.emplace_back(sub, c.setup(*sub));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fflush(stdout);
+    std::cerr << "kairos: " << e.what() << "\n";
+    std::cerr << "run 'kairos --help' or 'kairos COMMAND --help' for usage\n";
+    return kExitUsage;
+  }
+  try {
+    for (auto& [sub, action] : actions) {
+      if (sub->parsed()) return action();
+    }
+  } catch (const UsageError& e) {
+    std::cerr << "kairos: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "kairos: internal error: " << e.what() << "\n";
+    return 70;
+  }
+  return kExitUsage;
+}

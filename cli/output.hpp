@@ -1,0 +1,32 @@
+#pragma once
+/// An output file written atomically (a temporary file renamed on commit),
+/// or standard output / standard error.
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace kairos::cli {
+
+class Output {
+ public:
+  /// `path` empty: standard output (or standard error when !atomic).
+  explicit Output(const std::string& path, bool atomic = true);
+  ~Output();
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+
+  /// Writes bytes; throws std::runtime_error on a write error.
+  void write(std::string_view bytes);
+  /// Flushes and, for a file, moves the temporary file into place.
+  void commit();
+
+ private:
+  std::string path_;
+  std::string temp_;
+  std::FILE* file_ = nullptr;
+  bool owned_ = false;
+  bool committed_ = false;
+};
+
+}  // namespace kairos::cli

@@ -1,0 +1,170 @@
+// kairos run: playbooks over a data file. Reads, evaluates and writes as it
+// goes; every record is either evaluated or reported as rejected.
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "engine/kairos.hpp"
+#include "interpreter/writer.hpp"
+
+namespace kairos::cli {
+
+namespace {
+
+struct RunOptions {
+  std::vector<std::string> playbooks;
+  std::string data;
+  std::string schema;
+  std::string as_of;
+  std::string format;
+  std::string out;
+  std::string output = "jsonl";
+  std::string errors;
+  bool no_facts = false;
+  bool strict = false;
+  bool quiet = false;
+  bool verbose = false;
+  int threads = 1;
+};
+
+std::string rejection_json(const Rejection& r) {
+  nlohmann::ordered_json j;
+  j["line"] = r.line;
+  j["key"] = r.key.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(r.key);
+  j["field"] = r.field.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(r.field);
+  j["value"] = r.value;
+  j["reason"] = r.reason;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string describe_schema(const Schema& s) {
+  std::string out = "kairos: no schema given; fields inferred from the data:\n";
+  for (const FieldSpec& f : s.fields) out += fmt::format("  {}: {}\n", f.name, type_name(f.type));
+  return out;
+}
+
+int run(const RunOptions& o) {
+  const int32_t as_of = o.as_of.empty() ? today_utc() : parse_as_of(o.as_of);
+  if (o.threads < 1) throw UsageError("--threads must be 1 or more");
+  std::optional<DataFormat> format = o.format.empty() ? format_from_path(o.data) : format_from_name(o.format);
+  if (!format) {
+    throw UsageError(o.format.empty()
+                         ? fmt::format("cannot tell the format of '{}' from its extension; use --format csv|jsonl|yaml", o.data)
+                         : fmt::format("unknown --format '{}' (use csv, jsonl or yaml)", o.format));
+  }
+  std::string error;
+  std::unique_ptr<DataInput> input = DataInput::open(o.data, *format, error);
+  if (!input) {
+    std::cerr << "kairos: " << error << "\n";
+    return kExitUsage;
+  }
+
+  Engine engine;
+  BuildOptions bo;
+  if (!o.schema.empty()) bo.schema_path = o.schema;
+  bool inferred = false;
+  bo.infer_schema = [&] {
+    inferred = true;
+    return std::make_shared<const Schema>(input->infer_schema());
+  };
+  Build build = engine.compile(o.playbooks, bo);
+  if (!build.ok()) {
+    std::cerr << build.render_diagnostics();
+    return kExitErrors;
+  }
+  if (inferred && o.verbose) std::cerr << describe_schema(*build.schema);
+
+  Output out(o.out);
+  Output errors_out(o.errors, /*atomic=*/false);
+  std::string buffer;
+  buffer.reserve(1 << 20);
+  std::unique_ptr<ActionSink> sink;
+  if (o.output == "csv") {
+    buffer += CsvWriter::header();
+    sink = std::make_unique<CsvWriter>(buffer);
+  } else {
+    sink = std::make_unique<JsonlWriter>(buffer, !o.no_facts);
+  }
+
+  Runner runner(build, engine.registry(), as_of);
+  std::unique_ptr<RecordReader> reader = input->reader(*build.schema);
+  Record record;
+  Rejection rejection;
+  uint64_t evaluated = 0, rejected = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    const RecordReader::Status status = reader->next(record, rejection);
+    if (status == RecordReader::Status::End) break;
+    if (status == RecordReader::Status::Rejected) {
+      ++rejected;
+      errors_out.write(rejection_json(rejection));
+      continue;
+    }
+    ++evaluated;
+    runner.run(record, *sink);
+    if (buffer.size() >= (1 << 20)) {
+      out.write(buffer);
+      buffer.clear();
+    }
+  }
+  out.write(buffer);
+  out.commit();
+  errors_out.commit();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  if (!o.quiet) {
+    std::string s = fmt::format("kairos: {} records: {} evaluated, {} rejected; {:.3f} s, {:.0f} records/s\n",
+                                evaluated + rejected, evaluated, rejected, seconds,
+                                seconds > 0 ? static_cast<double>(evaluated + rejected) / seconds : 0.0);
+    for (size_t p = 0; p < build.programs.size(); ++p) {
+      const Program& program = *build.programs[p];
+      const Vm& vm = runner.vm(p);
+      for (size_t r = 0; r < program.rules.size(); ++r) {
+        const uint64_t n = r < vm.actions().size() ? vm.actions()[r] : 0;
+        s += fmt::format("  {}/{}: {} action{}", program.name, program.rules[r].name, n, n == 1 ? "" : "s");
+        if (r < vm.warnings().size() && vm.warnings()[r] > 0) s += fmt::format(", {} warnings", vm.warnings()[r]);
+        s += '\n';
+      }
+      if (vm.dropped_proposals() > 0) {
+        s += fmt::format("  {}: {} proposals dropped by max_proposals\n", program.name, vm.dropped_proposals());
+      }
+    }
+    if (rejected > 0) {
+      s += fmt::format("kairos: {} record{} rejected{}\n", rejected, rejected == 1 ? " was" : "s were",
+                       o.errors.empty() ? " (listed above)" : fmt::format(" (listed in {})", o.errors));
+    }
+    std::cerr << s;
+  }
+  return o.strict && rejected > 0 ? kExitRejected : kExitOk;
+}
+
+}  // namespace
+
+Action setup_run(CLI::App& app) {
+  auto o = std::make_shared<RunOptions>();
+  app.add_option("playbooks", o->playbooks, "playbook files, run in the given order")->required();
+  app.add_option("--data", o->data, "data file (.csv, .jsonl, .ndjson, .yaml, .yml), or - for standard input")->required();
+  app.add_option("--schema", o->schema, "record schema (overrides the playbook's)");
+  app.add_option("--as-of", o->as_of, "the date today() returns (YYYY-MM-DD; default: today, UTC)");
+  app.add_option("--format", o->format, "data format when the extension does not tell (csv, jsonl, yaml)");
+  app.add_option("--out", o->out, "write actions to this file (atomically) instead of standard output");
+  app.add_option("--output", o->output, "output format")->check(CLI::IsMember({"jsonl", "csv"}));
+  app.add_flag("--no-facts", o->no_facts, "leave the facts out of JSON output");
+  app.add_option("--errors", o->errors, "write rejected records here (default: standard error)");
+  app.add_flag("--strict", o->strict, "exit 3 when any record was rejected");
+  app.add_option("--threads", o->threads, "worker threads");
+  app.add_flag("--quiet", o->quiet, "no summary");
+  app.add_flag("--verbose", o->verbose, "say what was inferred");
+  return [o] { return run(*o); };
+}
+
+}  // namespace kairos::cli

@@ -1,0 +1,124 @@
+#include "engine/kairos.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "stdlib/modules.hpp"
+#include "stdlib/stdlib.hpp"
+
+namespace kairos {
+
+namespace fs = std::filesystem;
+
+static std::optional<std::string> read_file(const std::string& path, std::string& error) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    error = "it is a directory";
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = std::strerror(errno);
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// `import "stdlib/NAME"` finds a shipped module; anything else is a file
+/// relative to the importing file (".play" may be left out).
+static std::optional<std::string> resolve_import(const std::string& spec, const std::string& from,
+                                                 std::string& resolved, std::string& error) {
+  if (spec.rfind("stdlib/", 0) == 0) {
+    std::string name = spec.substr(7);
+    if (name.size() > 5 && name.compare(name.size() - 5, 5, ".play") == 0) name.resize(name.size() - 5);
+    for (const stdlib::EmbeddedModule& m : stdlib::embedded_modules()) {
+      if (m.name == name) {
+        resolved = "stdlib/" + name + ".play";
+        return std::string(m.text);
+      }
+    }
+    error = "there is no stdlib module '" + name + "'";
+    return std::nullopt;
+  }
+  fs::path path = fs::path(from).parent_path() / spec;
+  std::error_code ec;
+  if (!fs::exists(path, ec) && path.extension().empty()) path += ".play";
+  resolved = path.lexically_normal().string();
+  return read_file(resolved, error);
+}
+
+std::string Build::render_diagnostics() const {
+  compilation->diags.sort(compilation->sources);
+  std::string out;
+  for (const grammar::Diagnostic& d : compilation->diags.items()) out += grammar::render_text(compilation->sources, d);
+  return out;
+}
+
+Engine::Engine() : registry_(&stdlib::builtins()) {}
+
+Build Engine::compile(const std::vector<std::string>& playbooks, const BuildOptions& options) const {
+  Build build;
+  Compilation& c = *build.compilation;
+  std::vector<size_t> modules;
+  for (const std::string& path : playbooks) {
+    std::string error;
+    std::optional<std::string> text = read_file(path, error);
+    if (!text) {
+      c.diags.file_error("unreadable-file", path, "cannot read playbook file: " + error);
+      continue;
+    }
+    modules.push_back(c.parse(path, std::move(*text)));
+  }
+  if (modules.size() != playbooks.size()) return build;
+
+  // The schema: --schema, else the first declared one, else the data's own.
+  std::optional<std::string> schema_path = options.schema_path;
+  if (!schema_path) {
+    for (size_t m : modules) {
+      if ((schema_path = declared_schema(c, m))) break;
+    }
+  }
+  if (schema_path) {
+    std::optional<Schema> schema = load_schema(*schema_path, c.sources, c.diags);
+    if (!schema) return build;
+    build.schema = std::make_shared<const Schema>(std::move(*schema));
+  } else if (options.infer_schema) {
+    build.schema = options.infer_schema();
+  }
+
+  CompileOptions co;
+  co.registry = registry_;
+  co.schema = build.schema;
+  co.resolve_import = resolve_import;
+  co.probes = options.probes;
+  for (size_t m : modules) {
+    std::shared_ptr<Program> p = kairos::compile(c, m, co);
+    if (p) build.programs.push_back(std::move(p));
+  }
+  if (build.programs.size() != modules.size()) build.programs.clear();
+  return build;
+}
+
+Runner::Runner(const Build& build, const Registry& registry, int32_t as_of_days) {
+  for (const std::shared_ptr<Program>& p : build.programs) {
+    vms_.push_back(std::make_unique<Vm>(*p, registry));
+    vms_.back()->set_today(as_of_days);
+  }
+}
+
+void Runner::run(const Record& record, ActionSink& sink) {
+  for (std::unique_ptr<Vm>& vm : vms_) vm->run(record, sink);
+}
+
+int32_t today_utc() {
+  const auto now = std::chrono::system_clock::now();
+  return static_cast<int32_t>(std::chrono::duration_cast<std::chrono::hours>(now.time_since_epoch()).count() / 24);
+}
+
+}  // namespace kairos

@@ -1,0 +1,79 @@
+#pragma once
+/// The public API of Kairos: compile playbooks, run them over records,
+/// receive actions. The command line is built on it, and a service can embed
+/// it the same way.
+///
+///     kairos::Engine engine;
+///     kairos::Build build = engine.compile({"expansion.play"}, {.schema_path = "customer.yaml"});
+///     if (!build.ok()) { std::cerr << build.render_diagnostics(); return 1; }
+///     kairos::Runner runner(build, as_of_days);
+///     runner.run(record, sink);   // sink: a kairos::ActionSink, e.g. JsonlWriter
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "interpreter/compiler.hpp"
+#include "interpreter/program.hpp"
+#include "interpreter/record.hpp"
+#include "interpreter/vm.hpp"
+
+namespace kairos {
+
+/// How to find the record schema for a compilation.
+struct BuildOptions {
+  /// --schema: overrides what the playbooks declare.
+  std::optional<std::string> schema_path;
+  /// Called when neither --schema nor a `schema` declaration names one
+  /// (e.g. to infer the schema from the data). May return null.
+  std::function<std::shared_ptr<const Schema>()> infer_schema;
+  /// Compile condition subexpressions separately (for explain).
+  bool probes = false;
+};
+
+/// Compiled playbooks with everything they refer to.
+struct Build {
+  std::unique_ptr<Compilation> compilation = std::make_unique<Compilation>();
+  std::vector<std::shared_ptr<Program>> programs;
+  std::shared_ptr<const Schema> schema;  ///< null: open fields (no schema, no data)
+
+  /// True when every playbook compiled without errors.
+  bool ok() const { return !compilation->diags.has_errors() && !programs.empty(); }
+  /// Every diagnostic in text form, sorted.
+  std::string render_diagnostics() const;
+};
+
+/// The builtin registry and the import resolver (relative files and the
+/// shipped stdlib/ modules).
+class Engine {
+ public:
+  Engine();
+  /// Reads, parses and compiles the playbooks. Unreadable files and every
+  /// error are diagnostics in the result.
+  Build compile(const std::vector<std::string>& playbooks, const BuildOptions& options) const;
+  const Registry& registry() const { return *registry_; }
+
+ private:
+  const Registry* registry_;
+};
+
+/// Runs every program of a build over records, one VM per program.
+class Runner {
+ public:
+  Runner(const Build& build, const Registry& registry, int32_t as_of_days);
+  /// Evaluates one record; actions of all playbooks go to `sink` in order.
+  void run(const Record& record, ActionSink& sink);
+  /// The VM of program i (for warnings, explain).
+  Vm& vm(size_t i) { return *vms_[i]; }
+  size_t size() const { return vms_.size(); }
+
+ private:
+  std::vector<std::unique_ptr<Vm>> vms_;
+};
+
+/// Today's date in UTC, in days since 1970-01-01.
+int32_t today_utc();
+
+}  // namespace kairos

@@ -1,0 +1,81 @@
+#include "interpreter/disasm.hpp"
+
+#include <fmt/format.h>
+
+#include <iterator>
+#include <map>
+
+#include "interpreter/text.hpp"
+
+namespace kairos {
+
+static std::string constant_text(const Value& v) {
+  std::string out;
+  append_json_value(out, v);
+  return out;
+}
+
+std::string disassemble(const Program& p, const grammar::SourceManager& sources, const Registry& registry) {
+  std::string out;
+  auto w = std::back_inserter(out);
+  fmt::format_to(w, "playbook {} ({})\n", constant_text(Value::string(p.name)), p.path);
+  if (p.max_discount) fmt::format_to(w, "policy max_discount {}\n", *p.max_discount);
+  if (p.max_proposals) fmt::format_to(w, "policy max_proposals {}\n", *p.max_proposals);
+
+  // Label every entry point so the listing reads like a program.
+  std::map<uint32_t, std::string> labels;
+  for (size_t i = 0; i < p.lets.size(); ++i) labels[p.lets[i].entry] = fmt::format("let {}", p.lets[i].name);
+  for (const CompiledRule& r : p.rules) {
+    labels[r.condition] = fmt::format("rule {}: when", r.name);
+    for (size_t a = 0; a < r.actions.size(); ++a) {
+      const CompiledAction& act = r.actions[a];
+      if (act.verb == ast::ActionVerb::Notify) labels[act.to] = fmt::format("rule {}: action {} to", r.name, a + 1);
+      labels[act.subject] = fmt::format("rule {}: action {}", r.name, a + 1);
+      for (const auto& o : act.options) {
+        labels[o.entry] = fmt::format("rule {}: action {} {}", r.name, a + 1, option_name(o.name));
+      }
+    }
+  }
+
+  out += "\nrules in evaluation order:\n";
+  for (size_t i = 0; i < p.rules.size(); ++i) {
+    const CompiledRule& r = p.rules[i];
+    fmt::format_to(w, "  {:>3}  {}  priority {}", i + 1, r.name, r.priority);
+    if (r.group >= 0) fmt::format_to(w, "  group {}", p.groups[static_cast<size_t>(r.group)]);
+    if (r.has_stop) out += "  stop";
+    fmt::format_to(w, "  when @{:04}", r.condition);
+    if (!r.facts.empty()) {
+      out += "  facts";
+      for (uint32_t f : r.facts) fmt::format_to(w, " {}", p.schema->fields[f].name);
+    }
+    out += '\n';
+  }
+
+  out += "\ncode:\n";
+  const Chunk& c = p.chunk;
+  for (uint32_t pc = 0; pc < c.code.size(); ++pc) {
+    auto label = labels.find(pc);
+    if (label != labels.end()) fmt::format_to(w, "{}:\n", label->second);
+    const Instr& in = c.code[pc];
+    const grammar::Span& span = c.spans[pc];
+    const uint32_t line = sources.size() > span.file ? sources.file(span.file).locate(span.begin).line : 0;
+    fmt::format_to(w, "  {:04}  {:>4}  {:<16}", pc, line, op_name(in.op));
+    switch (op_operand(in.op)) {
+      case Operand::None: break;
+      case Operand::Constant: fmt::format_to(w, "{:<6} ; {}", in.a, constant_text(c.constants[in.a])); break;
+      case Operand::Field:
+        fmt::format_to(w, "{:<6} ; {}", in.a, p.schema && in.a < p.schema->fields.size() ? p.schema->fields[in.a].name : "?");
+        break;
+      case Operand::Let: fmt::format_to(w, "{:<6} ; {}", in.a, in.a < p.lets.size() ? p.lets[in.a].name : "?"); break;
+      case Operand::Local: fmt::format_to(w, "{}", in.a); break;
+      case Operand::Jump: fmt::format_to(w, "@{:04}", in.a); break;
+      case Operand::Builtin: fmt::format_to(w, "{:<6} ; {}/{}", in.a, registry.get(in.a).name, in.b); break;
+      case Operand::Count: fmt::format_to(w, "{}", in.b); break;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace kairos

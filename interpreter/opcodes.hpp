@@ -1,0 +1,81 @@
+#pragma once
+/// The instruction set: one X-macro list generates the enum, the name table,
+/// the operand kinds, the stack effects used by the compiler's depth check and
+/// the disassembler.
+///
+/// An instruction is 8 bytes:
+///
+///     0       8       16              32                              63
+///     +-------+-------+---------------+-------------------------------+
+///     |  op   |   -   |       b       |               a               |
+///     +-------+-------+---------------+-------------------------------+
+///
+/// `a` is a constant, field, let, local, builtin index or a jump target (an
+/// absolute code offset); `b` is an argument or element count.
+
+#include <cstdint>
+
+namespace kairos {
+
+enum class Operand : uint8_t { None, Constant, Field, Let, Local, Jump, Builtin, Count };
+
+//        name             operand            stack  meaning
+#define KAIROS_OPCODES(X)                                                                           \
+  X(Const,           Operand::Constant, +1, "push constant a")                                      \
+  X(Field,           Operand::Field,    +1, "push field a of the record")                           \
+  X(Let,             Operand::Let,      +1, "push let a, evaluated at most once per record")        \
+  X(Local,           Operand::Local,    +1, "push local a (a def parameter)")                       \
+  X(SetLocal,        Operand::Local,    -1, "pop into local a")                                     \
+  X(Neg,             Operand::None,      0, "negate a number; null stays null")                     \
+  X(Not,             Operand::None,      0, "three-valued not")                                     \
+  X(Add,             Operand::None,     -1, "add numbers, concatenate strings, or date + days")     \
+  X(Sub,             Operand::None,     -1, "subtract numbers, date - days, or date - date")        \
+  X(Mul,             Operand::None,     -1, "multiply")                                             \
+  X(Div,             Operand::None,     -1, "divide, always a number; by zero gives null")          \
+  X(Mod,             Operand::None,     -1, "remainder, truncated toward zero; by zero null")       \
+  X(Eq,              Operand::None,     -1, "equal (null if either is null)")                       \
+  X(Ne,              Operand::None,     -1, "not equal (null if either is null)")                   \
+  X(Lt,              Operand::None,     -1, "less than")                                            \
+  X(Le,              Operand::None,     -1, "less than or equal")                                   \
+  X(Gt,              Operand::None,     -1, "greater than")                                         \
+  X(Ge,              Operand::None,     -1, "greater than or equal")                                \
+  X(In,              Operand::None,     -1, "x in list (an equal item) or in string (substring)")   \
+  X(InRange,         Operand::None,     -2, "lo <= x <= hi for x, lo, hi on the stack")             \
+  X(IsNull,          Operand::None,      0, "true when null")                                       \
+  X(IsNotNull,       Operand::None,      0, "true when not null")                                   \
+  X(And,             Operand::None,     -1, "Kleene and of the two top values")                     \
+  X(Or,              Operand::None,     -1, "Kleene or of the two top values")                      \
+  X(JumpIfFalseKeep, Operand::Jump,      0, "jump to a if the top is false, keeping it")            \
+  X(JumpIfTrueKeep,  Operand::Jump,      0, "jump to a if the top is true, keeping it")             \
+  X(JumpUnlessTrue,  Operand::Jump,     -1, "pop; jump to a unless it was true")                    \
+  X(Jump,            Operand::Jump,      0, "jump to a")                                            \
+  X(Call,            Operand::Builtin,   1, "call builtin a with the b top values (pops b)")        \
+  X(MakeList,        Operand::Count,     1, "pop b values into a list")                             \
+  X(Interpolate,     Operand::Count,     1, "pop b values and join their text into a string")       \
+  X(Return,          Operand::None,     -1, "end of the segment: pop the result")
+
+enum class Op : uint8_t {
+#define KAIROS_OP_ENUM(name, operand, stack, meaning) name,
+  KAIROS_OPCODES(KAIROS_OP_ENUM)
+#undef KAIROS_OP_ENUM
+};
+
+/// One instruction.
+struct Instr {
+  Op op;
+  uint8_t unused = 0;
+  uint16_t b = 0;
+  uint32_t a = 0;
+};
+static_assert(sizeof(Instr) == 8, "instructions are 8 bytes");
+
+/// The name of an opcode, e.g. "JumpIfFalseKeep".
+const char* op_name(Op op);
+/// The kind of operand `a` of an opcode.
+Operand op_operand(Op op);
+/// The stack effect; for Call, MakeList and Interpolate add -b.
+int op_stack_effect(Op op);
+/// The one-line meaning of an opcode.
+const char* op_meaning(Op op);
+
+}  // namespace kairos

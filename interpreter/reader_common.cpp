@@ -1,0 +1,412 @@
+#include "interpreter/reader_common.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+#include "grammar/diagnostic.hpp"
+
+namespace kairos::reader {
+
+namespace {
+
+constexpr size_t kChunk = size_t{1} << 20;  // bytes read at a time
+constexpr size_t kMinRead = size_t{1} << 16;
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool equals_nocase(std::string_view s, std::string_view lower) {
+  if (s.size() != lower.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = (s[i] >= 'A' && s[i] <= 'Z') ? static_cast<char>(s[i] - 'A' + 'a') : s[i];
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+/// The length of the well-formed UTF-8 sequence at p, or 0 (Unicode table 3-7).
+size_t utf8_length(const unsigned char* p, size_t n) {
+  const unsigned c = p[0];
+  if (c < 0x80) return 1;
+  auto cont = [&](size_t i, unsigned lo = 0x80, unsigned hi = 0xBF) {
+    return i < n && p[i] >= lo && p[i] <= hi;
+  };
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
+  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
+  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+}  // namespace
+
+ByteSource::ByteSource(int fd, bool owned, std::string name) : fd_(fd), owned_(owned), name_(std::move(name)) {}
+
+ByteSource::~ByteSource() {
+  if (owned_ && fd_ >= 0) ::close(fd_);
+}
+
+size_t ByteSource::refill(size_t keep) {
+  const size_t drop = pinned_ ? 0 : std::min(keep, end_);
+  if (drop > 0) {
+    std::memmove(buf_.data(), buf_.data() + drop, end_ - drop);
+    end_ -= drop;
+    dropped_ += drop;
+  }
+  if (eof_) return drop;
+  if (buf_.size() - end_ < kMinRead) buf_.resize(std::max(kChunk, buf_.size() * 2));
+  for (;;) {
+    const ssize_t n = ::read(fd_, buf_.data() + end_, buf_.size() - end_);
+    if (n > 0) {
+      end_ += static_cast<size_t>(n);
+      break;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) error_ = fmt::format("cannot read '{}': {}", name_, std::strerror(errno));
+    eof_ = true;
+    break;
+  }
+  return drop;
+}
+
+bool ByteSource::rewind() {
+  if (dropped_ == 0) return true;
+  if (::lseek(fd_, 0, SEEK_SET) != 0) return false;
+  end_ = 0;
+  dropped_ = 0;
+  eof_ = false;
+  error_.clear();
+  return true;
+}
+
+std::string ByteSource::read_all() {
+  while (!eof_) refill(0);
+  return std::string(buf_.data(), end_);
+}
+
+bool is_blank(std::string_view s) {
+  for (const char c : s) {
+    if (!is_space(c)) return false;
+  }
+  return true;
+}
+
+bool valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    // ASCII runs are the common case: test eight bytes at a time.
+    if (i + 8 <= n) {
+      uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      if ((word & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const size_t len = utf8_length(p + i, n - i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+std::string printable(std::string_view s, size_t limit) {
+  std::string out;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t i = 0;
+  while (i < s.size()) {
+    const size_t len = utf8_length(p + i, s.size() - i);
+    if (out.size() + std::max<size_t>(len, 3) > limit) {
+      out += "…";
+      break;
+    }
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s.data() + i, len);
+      i += len;
+    }
+  }
+  return out;
+}
+
+bool parse_int(std::string_view s, int64_t& out) {
+  size_t i = 0;
+  const bool negative = !s.empty() && s[0] == '-';
+  if (negative) i = 1;
+  if (i == s.size()) return false;
+  const uint64_t limit = negative ? uint64_t{1} << 63 : (uint64_t{1} << 63) - 1;
+  uint64_t v = 0;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c < '0' || c > '9') return false;
+    const unsigned d = static_cast<unsigned>(c - '0');
+    if (v > (limit - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  out = negative ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
+  return true;
+}
+
+bool parse_number(std::string_view s, double& out) {
+  const char* b = s.data();
+  const char* e = b + s.size();
+  // strtod takes a leading '+', std::from_chars does not.
+  if (b != e && *b == '+') {
+    ++b;
+    if (b != e && (*b == '-' || *b == '+')) return false;
+  }
+  if (b == e) return false;
+  const auto [end, ec] = std::from_chars(b, e, out);
+  return ec == std::errc() && end == e && std::isfinite(out);
+}
+
+bool parse_bool(std::string_view s, bool& out) {
+  if (equals_nocase(s, "true") || equals_nocase(s, "yes") || s == "1") {
+    out = true;
+    return true;
+  }
+  if (equals_nocase(s, "false") || equals_nocase(s, "no") || s == "0") {
+    out = false;
+    return true;
+  }
+  return false;
+}
+
+const char* a_kind(TypeKind k) {
+  switch (k) {
+    case TypeKind::Int: return "an int";
+    case TypeKind::Number: return "a number";
+    case TypeKind::Bool: return "a bool";
+    case TypeKind::Date: return "a date";
+    case TypeKind::String: return "a string";
+    case TypeKind::Enum: return "an enum value";
+    case TypeKind::List: return "a list";
+    case TypeKind::Null: return "null";
+    case TypeKind::Any: return "a value";
+  }
+  return "a value";
+}
+
+namespace {
+
+std::string enum_reason(std::string_view text, const EnumValues& values) {
+  std::string list;
+  for (size_t i = 0; i < values.values.size(); ++i) {
+    if (i == 8) {
+      list += ", …";
+      break;
+    }
+    if (i > 0) list += ", ";
+    list += values.values[i];
+  }
+  std::string reason = fmt::format("not a declared value ({})", list);
+  const std::string best = grammar::did_you_mean(std::string(text), values.values);
+  if (!best.empty()) reason += fmt::format(" (did you mean '{}'?)", best);
+  return reason;
+}
+
+bool all_digits(std::string_view s) {
+  if (!s.empty() && s[0] == '-') s.remove_prefix(1);
+  if (s.empty()) return false;
+  for (const char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool scalar_from_text(std::string_view text, TypeKind kind, const EnumValues* values, Arena& arena,
+                      Value& out, std::string& reason) {
+  switch (kind) {
+    case TypeKind::Int: {
+      int64_t v;
+      if (parse_int(text, v)) {
+        out = Value::integer(v);
+        return true;
+      }
+      reason = all_digits(text) ? "not an int (outside the 64-bit range)" : "not an int";
+      return false;
+    }
+    case TypeKind::Number: {
+      double v;
+      if (parse_number(text, v)) {
+        out = Value::number(v);
+        return true;
+      }
+      reason = "not a number";
+      return false;
+    }
+    case TypeKind::Bool: {
+      bool v;
+      if (parse_bool(text, v)) {
+        out = Value::boolean(v);
+        return true;
+      }
+      reason = "not a bool (true/false, yes/no or 1/0)";
+      return false;
+    }
+    case TypeKind::Date: {
+      int32_t days;
+      if (parse_iso_date(text, days)) {
+        out = Value::date(days);
+        return true;
+      }
+      reason = "not a date (YYYY-MM-DD)";
+      return false;
+    }
+    case TypeKind::Enum: {
+      if (values != nullptr) {
+        for (const std::string& v : values->values) {
+          // The schema outlives every record, so the value can point into it.
+          if (v == text) {
+            out = Value::string(v);
+            return true;
+          }
+        }
+        reason = enum_reason(text, *values);
+        return false;
+      }
+      out = Value::string(arena.copy(text));
+      return true;
+    }
+    case TypeKind::String:
+    case TypeKind::List:
+    case TypeKind::Null:
+    case TypeKind::Any:
+      break;
+  }
+  out = Value::string(arena.copy(text));
+  return true;
+}
+
+bool check_bounds(const Value& v, const FieldSpec& f, std::string& reason) {
+  if (v.kind != ValueKind::Int && v.kind != ValueKind::Number) return true;
+  const double x = v.as_number();
+  if (f.min && x < *f.min) {
+    reason = fmt::format("below the minimum {}", *f.min);
+    return false;
+  }
+  if (f.max && x > *f.max) {
+    reason = fmt::format("above the maximum {}", *f.max);
+    return false;
+  }
+  return true;
+}
+
+bool value_from_text(std::string_view text, const FieldSpec& f, Arena& arena, Value& out,
+                     std::string& reason) {
+  if (is_blank(text)) {
+    out = Value::null();
+    return true;
+  }
+  if (!valid_utf8(text)) {
+    reason = "invalid UTF-8";
+    return false;
+  }
+  if (f.type.kind != TypeKind::List) {
+    return scalar_from_text(text, f.type.kind, f.type.enum_values.get(), arena, out, reason) &&
+           check_bounds(out, f, reason);
+  }
+  // A list cell: items split on the separator, trimmed; empty items are skipped.
+  const std::string_view sep = f.separator.empty() ? std::string_view(";") : std::string_view(f.separator);
+  uint32_t count = 0;
+  for (size_t at = 0;;) {
+    const size_t end = std::min(text.find(sep, at), text.size());
+    if (!is_blank(text.substr(at, end - at))) ++count;
+    if (end == text.size()) break;
+    at = end + sep.size();
+  }
+  Value* items = arena.values(count);
+  uint32_t n = 0;
+  for (size_t at = 0;;) {
+    const size_t end = std::min(text.find(sep, at), text.size());
+    const std::string_view item = trim(text.substr(at, end - at));
+    if (!item.empty()) {
+      if (!scalar_from_text(item, f.type.elem, f.type.enum_values.get(), arena, items[n], reason)) {
+        reason = fmt::format("list item '{}': {}", item, reason);
+        return false;
+      }
+      ++n;
+    }
+    if (end == text.size()) break;
+    at = end + sep.size();
+  }
+  out = Value::list(items, n);
+  return true;
+}
+
+void reject(Rejection& r, uint64_t line, std::string_view key, std::string field, std::string_view value,
+            std::string reason) {
+  r.line = line;
+  r.key = printable(key);
+  r.field = std::move(field);
+  r.value = printable(value);
+  r.reason = std::move(reason);
+}
+
+void Guess::text(std::string_view s, bool json_string) {
+  if (seen >= kInferValues) return;
+  ++seen;
+  int32_t days;
+  if (json_string) {
+    can_int = can_number = can_bool = false;
+  } else {
+    int64_t i;
+    double d;
+    if (can_int && !parse_int(s, i)) can_int = false;
+    if (can_number && !parse_number(s, d)) can_number = false;
+    if (can_bool && !equals_nocase(s, "true") && !equals_nocase(s, "false")) can_bool = false;
+  }
+  if (can_date && !parse_iso_date(s, days)) can_date = false;
+}
+
+TypeKind Guess::kind() const {
+  if (seen == 0) return TypeKind::String;
+  if (can_int) return TypeKind::Int;
+  if (can_number) return TypeKind::Number;
+  if (can_bool) return TypeKind::Bool;
+  if (can_date) return TypeKind::Date;
+  return TypeKind::String;
+}
+
+SchemaGuesser::Entry& SchemaGuesser::at(const std::string& path) {
+  const auto [it, inserted] = index_.emplace(path, entries_.size());
+  if (inserted) {
+    entries_.emplace_back();
+    entries_.back().path = path;
+  }
+  return entries_[it->second];
+}
+
+Schema SchemaGuesser::finish() const {
+  Schema schema;
+  for (const Entry& e : entries_) {
+    if (e.nested) continue;
+    FieldSpec f;
+    f.name = e.path;
+    f.source = e.path;
+    f.type = e.list ? Type::list_of(e.items.kind()) : Type::of(e.scalar.kind());
+    schema.fields.push_back(std::move(f));
+  }
+  return schema;
+}
+
+}  // namespace kairos::reader

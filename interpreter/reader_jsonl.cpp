@@ -1,0 +1,386 @@
+// JSON Lines records streamed from a ByteSource, one object per line, parsed
+// with nlohmann::json. See record.cpp for the conversion rules.
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "interpreter/reader_common.hpp"
+
+namespace kairos::reader {
+
+namespace {
+
+using nlohmann::json;
+
+/// Splits the input into lines (LF or CRLF; the last may lack its newline).
+class LineSplitter {
+ public:
+  explicit LineSplitter(ByteSource& src) : src_(src) {}
+
+  /// Starts at the first byte, after a UTF-8 byte order mark.
+  void start() {
+    while (src_.size() < 3 && !src_.eof()) src_.refill(0);
+    pos_ = src_.size() >= 3 && std::memcmp(src_.data(), "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    line_ = 0;
+  }
+
+  /// The next line and its 1-based number; false at the end. The text stays valid until the next call.
+  bool next(std::string_view& text, uint64_t& line) {
+    for (;;) {
+      const char* d = src_.data();
+      const size_t n = src_.size();
+      if (pos_ < n) {
+        const void* nl = std::memchr(d + pos_, '\n', n - pos_);
+        if (nl != nullptr || src_.eof()) {
+          const size_t e = nl != nullptr ? static_cast<size_t>(static_cast<const char*>(nl) - d) : n;
+          text = std::string_view(d + pos_, e - pos_);
+          if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+          pos_ = nl != nullptr ? e + 1 : n;
+          line = ++line_;
+          return true;
+        }
+      } else if (src_.eof()) {
+        return false;
+      }
+      pos_ -= src_.refill(pos_);
+    }
+  }
+
+  uint64_t line() const { return line_; }
+
+ private:
+  ByteSource& src_;
+  size_t pos_ = 0;
+  uint64_t line_ = 0;
+};
+
+/// `a JSON string`, `a JSON object`, ... for messages.
+std::string a_json(const json& j) {
+  switch (j.type()) {
+    case json::value_t::object: return "a JSON object";
+    case json::value_t::array: return "a JSON array";
+    case json::value_t::string: return "a JSON string";
+    case json::value_t::boolean: return "a JSON boolean";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+    case json::value_t::number_float: return "a JSON number";
+    case json::value_t::null: return "null";
+    default: return "a JSON value";
+  }
+}
+
+/// The text of a value as found: a string's content, else its JSON form.
+std::string raw_text(const json& j) {
+  if (j.is_string()) return j.get_ref<const std::string&>();
+  return j.dump();
+}
+
+/// nlohmann's parse error without its exception prefix, e.g.
+/// "invalid JSON at column 12: syntax error while parsing object - ...".
+std::string parse_reason(const json::parse_error& e) {
+  std::string what = e.what();
+  const size_t at = what.find("column ");
+  if (at != std::string::npos) return "invalid JSON at " + what.substr(at);
+  const size_t colon = what.find("] ");
+  return "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2));
+}
+
+/// Converts one non-null JSON scalar to `kind`.
+bool scalar_from_json(const json& j, TypeKind kind, const EnumValues* values, Arena& arena, Value& out,
+                      std::string& reason) {
+  switch (j.type()) {
+    case json::value_t::string: {
+      const std::string& s = j.get_ref<const std::string&>();
+      if (kind == TypeKind::String || kind == TypeKind::Enum || kind == TypeKind::Date) {
+        return scalar_from_text(s, kind, values, arena, out, reason);
+      }
+      break;
+    }
+    case json::value_t::boolean:
+      if (kind == TypeKind::Bool) {
+        out = Value::boolean(j.get<bool>());
+        return true;
+      }
+      break;
+    case json::value_t::number_integer:
+      if (kind == TypeKind::Int) {
+        out = Value::integer(j.get<int64_t>());
+        return true;
+      }
+      if (kind == TypeKind::Number) {
+        out = Value::number(static_cast<double>(j.get<int64_t>()));
+        return true;
+      }
+      break;
+    case json::value_t::number_unsigned:
+      if (kind == TypeKind::Int) {
+        const uint64_t u = j.get<uint64_t>();
+        if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+          reason = "not an int (outside the 64-bit range)";
+          return false;
+        }
+        out = Value::integer(static_cast<int64_t>(u));
+        return true;
+      }
+      if (kind == TypeKind::Number) {
+        out = Value::number(static_cast<double>(j.get<uint64_t>()));
+        return true;
+      }
+      break;
+    case json::value_t::number_float:
+      if (kind == TypeKind::Number) {
+        out = Value::number(j.get<double>());
+        return true;
+      }
+      if (kind == TypeKind::Int) {
+        reason = "not an int";
+        return false;
+      }
+      break;
+    default:
+      break;
+  }
+  reason = fmt::format("expected {}, found {}", a_kind(kind), a_json(j));
+  return false;
+}
+
+/// Converts a JSON value to a field's value (null, blank strings → null).
+bool value_from_json(const json& j, const FieldSpec& f, Arena& arena, Value& out, std::string& reason) {
+  if (j.is_null() || (j.is_string() && is_blank(j.get_ref<const std::string&>()))) {
+    out = Value::null();
+    return true;
+  }
+  if (f.type.kind != TypeKind::List) {
+    return scalar_from_json(j, f.type.kind, f.type.enum_values.get(), arena, out, reason) &&
+           check_bounds(out, f, reason);
+  }
+  if (!j.is_array()) {
+    reason = fmt::format("expected a list, found {}", a_json(j));
+    return false;
+  }
+  uint32_t count = 0;
+  for (const json& item : j) {
+    if (!item.is_null() && !(item.is_string() && is_blank(item.get_ref<const std::string&>()))) ++count;
+  }
+  Value* items = arena.values(count);
+  uint32_t n = 0;
+  size_t position = 0;
+  for (const json& item : j) {
+    ++position;
+    if (item.is_null() || (item.is_string() && is_blank(item.get_ref<const std::string&>()))) continue;
+    if (!scalar_from_json(item, f.type.elem, f.type.enum_values.get(), arena, items[n], reason)) {
+      reason = fmt::format("list item {}: {}", position, reason);
+      return false;
+    }
+    ++n;
+  }
+  out = Value::list(items, n);
+  return true;
+}
+
+/// A dotted path split into segments; suffixes[k] joins segments k.. so a
+/// key that itself contains dots ({"a.b": 1}) is found too; prefixes[k]
+/// joins segments ..k (for messages).
+struct JsonPath {
+  std::vector<std::string> segments;
+  std::vector<std::string> suffixes;
+  std::vector<std::string> prefixes;
+
+  explicit JsonPath(const std::string& path) {
+    size_t at = 0;
+    for (;;) {
+      const size_t dot = path.find('.', at);
+      segments.push_back(path.substr(at, dot == std::string::npos ? std::string::npos : dot - at));
+      suffixes.push_back(path.substr(at));
+      prefixes.push_back(path.substr(0, dot));
+      if (dot == std::string::npos) break;
+      at = dot + 1;
+    }
+  }
+};
+
+enum class Found { Value, Absent, NotObject };
+
+/// Finds a path in an object. NotObject leaves `where` at the scalar in the way.
+Found resolve(const json& root, const JsonPath& p, const json*& out, size_t& where) {
+  const json* cur = &root;
+  const size_t n = p.segments.size();
+  for (size_t k = 0; k < n; ++k) {
+    if (n - k > 1) {
+      const auto whole = cur->find(p.suffixes[k]);
+      if (whole != cur->end()) {
+        out = &*whole;
+        return Found::Value;
+      }
+    }
+    const auto it = cur->find(p.segments[k]);
+    if (it == cur->end()) return Found::Absent;
+    cur = &*it;
+    if (k + 1 < n && !cur->is_object()) {
+      if (cur->is_null()) return Found::Absent;
+      out = cur;
+      where = k;
+      return Found::NotObject;
+    }
+  }
+  out = cur;
+  return Found::Value;
+}
+
+class JsonlReader final : public RecordReader {
+ public:
+  JsonlReader(ByteSource& src, const Schema& schema) : src_(src), lines_(src), schema_(schema) {
+    lines_.start();
+    for (const FieldSpec& f : schema.fields) paths_.emplace_back(f.source);
+  }
+
+  Status next(Record& out, Rejection& rejected) override {
+    out.arena.reset();
+    std::string_view text;
+    uint64_t line = 0;
+    do {
+      if (!lines_.next(text, line)) {
+        if (!src_.error().empty() && !error_reported_) {
+          error_reported_ = true;
+          reject(rejected, lines_.line() + 1, "", "", "", src_.error());
+          return Status::Rejected;
+        }
+        return Status::End;
+      }
+    } while (is_blank(text));
+    ++index_;
+    out.index = index_;
+    out.line = line;
+    try {
+      doc_ = json::parse(text.begin(), text.end());
+    } catch (const json::parse_error& e) {
+      reject(rejected, line, "", "", text, valid_utf8(text) ? parse_reason(e) : "invalid UTF-8");
+      return Status::Rejected;
+    }
+    if (!doc_.is_object()) {
+      reject(rejected, line, "", "", text, fmt::format("a JSON line must be an object, found {}", a_json(doc_)));
+      return Status::Rejected;
+    }
+    std::string key;
+    if (schema_.key < paths_.size()) {
+      const json* k = nullptr;
+      size_t where = 0;
+      if (resolve(doc_, paths_[schema_.key], k, where) == Found::Value && !k->is_null() && !k->is_structured()) {
+        key = raw_text(*k);
+      }
+    }
+    out.values.resize(schema_.fields.size());
+    for (size_t i = 0; i < schema_.fields.size(); ++i) {
+      const FieldSpec& f = schema_.fields[i];
+      Value& v = out.values[i];
+      const json* j = nullptr;
+      size_t where = 0;
+      const Found found = resolve(doc_, paths_[i], j, where);
+      if (found == Found::NotObject) {
+        reject(rejected, line, key, f.name, raw_text(*j),
+               fmt::format("expected an object at '{}', found {}", paths_[i].prefixes[where], a_json(*j)));
+        return Status::Rejected;
+      }
+      if (found == Found::Absent) {
+        v = Value::null();
+      } else if (!value_from_json(*j, f, out.arena, v, reason_)) {
+        reject(rejected, line, key, f.name, raw_text(*j), std::move(reason_));
+        return Status::Rejected;
+      }
+      if (v.is_null() && f.required) {
+        reject(rejected, line, key, f.name, found == Found::Value ? raw_text(*j) : std::string(),
+               "required field is missing");
+        return Status::Rejected;
+      }
+    }
+    return Status::Record;
+  }
+
+ private:
+  ByteSource& src_;
+  LineSplitter lines_;
+  const Schema& schema_;
+  std::vector<JsonPath> paths_;
+  json doc_;
+  uint64_t index_ = 0;
+  bool error_reported_ = false;
+  std::string reason_;
+};
+
+/// Records every leaf path of an object (nested objects flattened with dots).
+void guess_object(const nlohmann::ordered_json& obj, const std::string& prefix, SchemaGuesser& g) {
+  for (const auto& [k, v] : obj.items()) {
+    const std::string path = prefix.empty() ? k : prefix + "." + k;
+    if (v.is_object()) {
+      guess_object(v, path, g);
+      continue;
+    }
+    SchemaGuesser::Entry& e = g.at(path);
+    auto scalar = [](const nlohmann::ordered_json& x, Guess& guess) {
+      switch (x.type()) {
+        case json::value_t::string:
+          if (!is_blank(x.get_ref<const std::string&>())) guess.text(x.get_ref<const std::string&>(), true);
+          break;
+        case json::value_t::boolean: guess.json_bool(); break;
+        case json::value_t::number_integer:
+        case json::value_t::number_unsigned: guess.json_int(); break;
+        case json::value_t::number_float: guess.json_float(); break;
+        default: break;
+      }
+    };
+    if (v.is_array()) {
+      e.list = true;
+      for (const auto& item : v) {
+        if (item.is_structured()) e.nested = true;
+        scalar(item, e.items);
+      }
+    } else {
+      scalar(v, e.scalar);
+    }
+  }
+}
+
+class JsonlInput final : public DataInput {
+ public:
+  explicit JsonlInput(std::unique_ptr<ByteSource> src) : src_(std::move(src)) {}
+
+  /// Leaf paths of the first kInferValues objects, in order of first appearance.
+  Schema infer_schema() override {
+    if (!src_->rewind()) throw std::logic_error("infer_schema() after standard input was read");
+    src_->pin(true);
+    LineSplitter lines(*src_);
+    lines.start();
+    SchemaGuesser guesser;
+    std::string_view text;
+    uint64_t line;
+    for (size_t records = 0; records < kInferValues && lines.next(text, line);) {
+      if (is_blank(text)) continue;
+      ++records;
+      // Lines that do not parse will be rejected; they tell nothing about the types.
+      const auto doc = nlohmann::ordered_json::parse(text.begin(), text.end(), nullptr, false);
+      if (doc.is_object()) guess_object(doc, "", guesser);
+    }
+    src_->pin(false);
+    return guesser.finish();
+  }
+
+  std::unique_ptr<RecordReader> reader(const Schema& schema) override {
+    if (!src_->rewind()) throw std::logic_error("standard input can be read only once");
+    return std::make_unique<JsonlReader>(*src_, schema);
+  }
+
+ private:
+  std::unique_ptr<ByteSource> src_;
+};
+
+}  // namespace
+
+std::unique_ptr<DataInput> open_jsonl(std::unique_ptr<ByteSource> src) {
+  return std::make_unique<JsonlInput>(std::move(src));
+}
+
+}  // namespace kairos::reader

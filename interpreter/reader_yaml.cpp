@@ -1,0 +1,315 @@
+// YAML records: a sequence of mappings. The file is loaded whole with
+// yaml-cpp (YAML data files are small, and yaml-cpp has no streaming node
+// API); a syntax error is recovered from by reading each top-level item of
+// the sequence on its own. See record.cpp for the conversion rules.
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <stdexcept>
+
+#include "interpreter/convert.hpp"
+#include "interpreter/reader_common.hpp"
+
+namespace kairos {
+
+namespace {
+
+using reader::reject;
+
+/// `a mapping`, `a sequence`, ... for messages.
+const char* a_node(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Sequence: return "a sequence";
+    case YAML::NodeType::Scalar: return "a scalar";
+    case YAML::NodeType::Null: return "null";
+    case YAML::NodeType::Undefined: break;
+  }
+  return "nothing";
+}
+
+/// A node as text: a scalar's own text, a collection in flow style.
+std::string raw_text(const YAML::Node& n) {
+  if (n.IsScalar()) return n.Scalar();
+  if (n.IsNull()) return "";
+  YAML::Emitter e;
+  e.SetSeqFormat(YAML::Flow);
+  e.SetMapFormat(YAML::Flow);
+  e << n;
+  return e.c_str();
+}
+
+uint64_t line_of(const YAML::Node& n) { return n.Mark().line >= 0 ? static_cast<uint64_t>(n.Mark().line) + 1 : 0; }
+
+/// Every key path of a mapping with its node, nested mappings included
+/// (so a mapping where a scalar is declared is found, and rejected).
+void flatten(const YAML::Node& map, const std::string& prefix,
+             std::vector<std::pair<std::string, YAML::Node>>& out) {
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (!it->first.IsScalar()) continue;
+    std::string path = prefix.empty() ? it->first.Scalar() : prefix + "." + it->first.Scalar();
+    out.emplace_back(path, it->second);
+    if (it->second.IsMap()) flatten(it->second, path, out);
+  }
+}
+
+bool blank_node(const YAML::Node& n) { return n.IsNull() || (n.IsScalar() && reader::is_blank(n.Scalar())); }
+
+/// Converts one node to a field's value.
+bool value_from_node(const YAML::Node& n, const FieldSpec& f, Arena& arena, Value& out, std::string& reason) {
+  if (n.IsNull()) {
+    out = Value::null();
+    return true;
+  }
+  if (n.IsScalar()) return reader::value_from_text(n.Scalar(), f, arena, out, reason);
+  if (n.IsSequence() && f.type.kind == TypeKind::List) {
+    uint32_t count = 0;
+    for (const YAML::Node& item : n) {
+      if (!blank_node(item)) ++count;
+    }
+    Value* items = arena.values(count);
+    uint32_t k = 0;
+    size_t position = 0;
+    for (const YAML::Node& item : n) {
+      ++position;
+      if (blank_node(item)) continue;
+      if (!item.IsScalar()) {
+        reason = fmt::format("list item {}: expected {}, found {}", position, reader::a_kind(f.type.elem), a_node(item));
+        return false;
+      }
+      if (!reader::valid_utf8(item.Scalar())) {
+        reason = "invalid UTF-8";
+        return false;
+      }
+      if (!reader::scalar_from_text(item.Scalar(), f.type.elem, f.type.enum_values.get(), arena, items[k], reason)) {
+        reason = fmt::format("list item '{}': {}", item.Scalar(), reason);
+        return false;
+      }
+      ++k;
+    }
+    out = Value::list(items, k);
+    return true;
+  }
+  reason = fmt::format("expected {}, found {}", reader::a_kind(f.type.kind), a_node(n));
+  return false;
+}
+
+/// convert_yaml_record with the record's line given (chunks of a broken file
+/// are parsed on their own, so their marks are relative).
+RecordReader::Status convert_at(const YAML::Node& mapping, const Schema& schema, Record& out, Rejection& rejected,
+                                uint64_t line) {
+  out.arena.reset();
+  out.line = line;
+  if (!mapping.IsMap()) {
+    reject(rejected, line, "", "", raw_text(mapping),
+           fmt::format("a record must be a mapping, found {}", a_node(mapping)));
+    return RecordReader::Status::Rejected;
+  }
+  std::vector<std::pair<std::string, YAML::Node>> paths;
+  flatten(mapping, "", paths);
+  auto find = [&](const std::string& source) -> const YAML::Node* {
+    for (const auto& [path, node] : paths) {
+      if (path == source) return &node;
+    }
+    return nullptr;
+  };
+  std::string key;
+  if (schema.key < schema.fields.size()) {
+    const YAML::Node* k = find(schema.fields[schema.key].source);
+    if (k != nullptr && k->IsScalar()) key = k->Scalar();
+  }
+  out.values.resize(schema.fields.size());
+  std::string reason;
+  for (size_t i = 0; i < schema.fields.size(); ++i) {
+    const FieldSpec& f = schema.fields[i];
+    Value& v = out.values[i];
+    const YAML::Node* n = find(f.source);
+    if (n == nullptr) {
+      v = Value::null();
+    } else if (!value_from_node(*n, f, out.arena, v, reason)) {
+      reject(rejected, line, key, f.name, raw_text(*n), std::move(reason));
+      return RecordReader::Status::Rejected;
+    }
+    if (v.is_null() && f.required) {
+      reject(rejected, line, key, f.name, n != nullptr ? raw_text(*n) : std::string(), "required field is missing");
+      return RecordReader::Status::Rejected;
+    }
+  }
+  return RecordReader::Status::Record;
+}
+
+void guess_mapping(const YAML::Node& map, const std::string& prefix, reader::SchemaGuesser& g) {
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (!it->first.IsScalar()) continue;
+    const std::string path = prefix.empty() ? it->first.Scalar() : prefix + "." + it->first.Scalar();
+    const YAML::Node v = it->second;
+    if (v.IsMap()) {
+      guess_mapping(v, path, g);
+      continue;
+    }
+    reader::SchemaGuesser::Entry& e = g.at(path);
+    auto scalar = [](const YAML::Node& x, reader::Guess& guess) {
+      if (x.IsScalar() && !reader::is_blank(x.Scalar()) && reader::valid_utf8(x.Scalar())) guess.text(x.Scalar());
+    };
+    if (v.IsSequence()) {
+      e.list = true;
+      for (const YAML::Node& item : v) {
+        if (item.IsMap() || item.IsSequence()) e.nested = true;
+        scalar(item, e.items);
+      }
+    } else {
+      scalar(v, e.scalar);
+    }
+  }
+}
+
+/// One item of the data: a record's node, or a part of the file that could not be read.
+struct Item {
+  YAML::Node node;
+  uint64_t line = 0;
+  std::string error;  ///< why it could not be read (then `raw` is its text)
+  std::string raw;
+};
+
+class YamlReader final : public RecordReader {
+ public:
+  YamlReader(const std::vector<Item>& items, const Schema& schema) : items_(items), schema_(schema) {}
+
+  Status next(Record& out, Rejection& rejected) override {
+    if (next_ >= items_.size()) return Status::End;
+    const Item& item = items_[next_++];
+    out.index = next_;
+    if (!item.error.empty()) {
+      out.arena.reset();
+      out.line = item.line;
+      reject(rejected, item.line, "", "", item.raw, item.error);
+      return Status::Rejected;
+    }
+    return convert_at(item.node, schema_, out, rejected, item.line);
+  }
+
+ private:
+  const std::vector<Item>& items_;
+  const Schema& schema_;
+  size_t next_ = 0;
+};
+
+class YamlInput final : public DataInput {
+ public:
+  explicit YamlInput(std::unique_ptr<reader::ByteSource> src) : src_(std::move(src)) {}
+
+  Schema infer_schema() override {
+    load();
+    std::vector<YAML::Node> nodes;
+    for (const Item& item : items_) {
+      if (nodes.size() == reader::kInferValues) break;
+      if (item.error.empty()) nodes.push_back(item.node);
+    }
+    return infer_schema_from_yaml(nodes);
+  }
+
+  std::unique_ptr<RecordReader> reader(const Schema& schema) override {
+    load();
+    return std::make_unique<YamlReader>(items_, schema);
+  }
+
+ private:
+  void add_documents(const std::vector<YAML::Node>& docs, uint64_t first_line) {
+    for (const YAML::Node& doc : docs) {
+      if (doc.IsNull()) continue;
+      if (!doc.IsSequence()) {
+        items_.push_back({YAML::Node(), first_line + line_of(doc),
+                          fmt::format("the YAML data must be a sequence of mappings, found {}", a_node(doc)),
+                          raw_text(doc)});
+        continue;
+      }
+      for (const YAML::Node& item : doc) items_.push_back({item, first_line + line_of(item), {}, {}});
+    }
+  }
+
+  void load() {
+    if (loaded_) return;
+    loaded_ = true;
+    const std::string text = src_->read_all();
+    try {
+      add_documents(YAML::LoadAll(text), 0);
+    } catch (const YAML::Exception& e) {
+      recover(text, e);
+    }
+    if (!src_->error().empty()) items_.push_back({YAML::Node(), 0, src_->error(), {}});
+  }
+
+  /// After a syntax error: reads each top-level `- ` item on its own, so one
+  /// broken record does not hide the others. When the file is not laid out
+  /// that way, the whole file is one rejection.
+  void recover(const std::string& text, const YAML::Exception& error) {
+    std::vector<size_t> starts;       // byte offsets of the top-level items
+    std::vector<uint64_t> start_lines;
+    bool prefix_ok = true;
+    uint64_t line = 1;
+    for (size_t at = 0; at < text.size(); ++line) {
+      const size_t nl = text.find('\n', at);
+      const size_t end = nl == std::string::npos ? text.size() : nl;
+      const std::string_view l(text.data() + at, end - at);
+      if (!l.empty() && l[0] == '-' && (l.size() == 1 || l[1] == ' ' || l[1] == '\t' || l[1] == '\r') &&
+          l.substr(0, 3) != "---") {
+        starts.push_back(at);
+        start_lines.push_back(line);
+      } else if (starts.empty() && !reader::is_blank(l) && l[0] != '#' && l.substr(0, 3) != "---" && l[0] != '%') {
+        prefix_ok = false;
+      }
+      at = end + (nl == std::string::npos ? 0 : 1);
+    }
+    if (starts.empty() || !prefix_ok) {
+      items_.push_back({YAML::Node(), static_cast<uint64_t>(error.mark.line + 1),
+                        fmt::format("invalid YAML at line {}, column {}: {}; no record could be read",
+                                    error.mark.line + 1, error.mark.column + 1, error.msg),
+                        {}});
+      return;
+    }
+    for (size_t i = 0; i < starts.size(); ++i) {
+      const size_t end = i + 1 < starts.size() ? starts[i + 1] : text.size();
+      const std::string chunk = text.substr(starts[i], end - starts[i]);
+      try {
+        add_documents(YAML::LoadAll(chunk), start_lines[i] - 1);
+      } catch (const YAML::Exception& e) {
+        items_.push_back({YAML::Node(), start_lines[i],
+                          fmt::format("invalid YAML at line {}, column {}: {}",
+                                      start_lines[i] + static_cast<uint64_t>(e.mark.line), e.mark.column + 1, e.msg),
+                          chunk});
+      }
+    }
+  }
+
+  std::unique_ptr<reader::ByteSource> src_;
+  bool loaded_ = false;
+  std::vector<Item> items_;
+};
+
+}  // namespace
+
+RecordReader::Status convert_yaml_record(const YAML::Node& mapping, const Schema& schema, Record& out,
+                                         Rejection& rejected) {
+  return convert_at(mapping, schema, out, rejected, line_of(mapping));
+}
+
+Schema infer_schema_from_yaml(const std::vector<YAML::Node>& records) {
+  reader::SchemaGuesser guesser;
+  size_t n = 0;
+  for (const YAML::Node& r : records) {
+    if (n++ == reader::kInferValues) break;
+    if (r.IsMap()) guess_mapping(r, "", guesser);
+  }
+  return guesser.finish();
+}
+
+namespace reader {
+
+std::unique_ptr<DataInput> open_yaml(std::unique_ptr<ByteSource> src) {
+  return std::make_unique<YamlInput>(std::move(src));
+}
+
+}  // namespace reader
+
+}  // namespace kairos

@@ -1,0 +1,64 @@
+#pragma once
+/// Records and the readers that stream them from CSV, JSON Lines and YAML.
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "interpreter/schema.hpp"
+#include "interpreter/value.hpp"
+
+namespace kairos {
+
+/// One customer record, its values in schema field order.
+struct Record {
+  std::vector<Value> values;  ///< one per schema field; strings/lists live in `arena` or the reader's buffer
+  uint64_t line = 0;          ///< input line where the record starts (1-based; CSV counts the header)
+  uint64_t index = 0;         ///< 1-based position among the records of the input
+  Arena arena;                ///< memory for this record's strings and lists; reset per record
+};
+
+/// Why a record was not evaluated. Written as one JSON line to --errors.
+struct Rejection {
+  uint64_t line = 0;   ///< input line of the record
+  std::string key;     ///< the key, when it could be read
+  std::string field;   ///< the field at fault (empty for a whole-row problem)
+  std::string value;   ///< the raw text of the value
+  std::string reason;  ///< what is wrong, e.g. "not an int"
+};
+
+enum class DataFormat { Csv, Jsonl, Yaml };
+
+/// The format named by a file extension (.csv, .jsonl, .ndjson, .yaml, .yml).
+std::optional<DataFormat> format_from_path(std::string_view path);
+/// The format named by --format (csv, jsonl, ndjson, json, yaml, yml).
+std::optional<DataFormat> format_from_name(std::string_view name);
+
+/// Streams records; each call fills the next record or a rejection.
+class RecordReader {
+ public:
+  enum class Status { Record, Rejected, End };
+  virtual ~RecordReader() = default;
+  /// Reads the next record. Values stay valid until the next call.
+  virtual Status next(Record& out, Rejection& rejected) = 0;
+};
+
+/// An opened data file (or standard input for "-"). The first records are
+/// buffered so a schema can be inferred before streaming starts.
+class DataInput {
+ public:
+  virtual ~DataInput() = default;
+  /// Opens `path` ("-" = standard input). On failure returns null and sets `error`.
+  static std::unique_ptr<DataInput> open(const std::string& path, DataFormat format, std::string& error);
+  /// The data's own fields with types inferred from the first 1,000 non-empty
+  /// values (int, number, bool, date, else string; JSON arrays are lists).
+  virtual Schema infer_schema() = 0;
+  /// Starts streaming every record checked against `schema` (kept by reference).
+  virtual std::unique_ptr<RecordReader> reader(const Schema& schema) = 0;
+};
+
+}  // namespace kairos

@@ -1,0 +1,104 @@
+#include "interpreter/text.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <iterator>
+
+namespace kairos {
+
+void append_number(std::string& out, double d) { fmt::format_to(std::back_inserter(out), "{}", d); }
+
+void append_text(std::string& out, const Value& v) {
+  switch (v.kind) {
+    case ValueKind::Null: break;
+    case ValueKind::Bool: out += v.b ? "true" : "false"; break;
+    case ValueKind::Int: fmt::format_to(std::back_inserter(out), "{}", v.i); break;
+    case ValueKind::Number: append_number(out, v.n); break;
+    case ValueKind::Date: {
+      char buf[16];
+      out.append(buf, format_iso_date(v.d, buf));
+      break;
+    }
+    case ValueKind::String: out.append(v.s, v.size); break;
+    case ValueKind::List:
+      for (uint32_t i = 0; i < v.size; ++i) {
+        if (i) out += ", ";
+        append_text(out, v.l[i]);
+      }
+      break;
+  }
+}
+
+// The action writers run once per emitted action, so string escaping is a
+// small loop here rather than a JSON document per line; the tests check it
+// against nlohmann::json's parser on hostile strings.
+void append_json_string(std::string& out, std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  out += '"';
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+void append_json_value(std::string& out, const Value& v) {
+  switch (v.kind) {
+    case ValueKind::Null: out += "null"; break;
+    case ValueKind::Bool: out += v.b ? "true" : "false"; break;
+    case ValueKind::Int: fmt::format_to(std::back_inserter(out), "{}", v.i); break;
+    case ValueKind::Number:
+      if (std::isfinite(v.n)) append_number(out, v.n);
+      else out += "null";
+      break;
+    case ValueKind::Date: {
+      char buf[16];
+      out += '"';
+      out.append(buf, format_iso_date(v.d, buf));
+      out += '"';
+      break;
+    }
+    case ValueKind::String: append_json_string(out, v.str()); break;
+    case ValueKind::List:
+      out += '[';
+      for (uint32_t i = 0; i < v.size; ++i) {
+        if (i) out += ',';
+        append_json_value(out, v.l[i]);
+      }
+      out += ']';
+      break;
+  }
+}
+
+void append_csv_field(std::string& out, std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out.append(s);
+    return;
+  }
+  out += '"';
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+}  // namespace kairos

@@ -1,0 +1,158 @@
+// End-to-end tests: the kairos binary over the real exports in ../shared/data.
+// The expected counts were computed independently with Python's csv module
+// (see the comments beside them), not by Kairos.
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <array>
+#include <boost/test/unit_test.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int status = -1;
+  std::string out;
+};
+
+/// Runs a shell command and captures its standard output and exit status.
+Result shell(const std::string& command) {
+  Result r;
+  FILE* p = popen(command.c_str(), "r");
+  BOOST_REQUIRE(p != nullptr);
+  std::array<char, 65536> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(p);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string kairos() { return KAIROS_BINARY; }
+std::string source(const std::string& rel) { return std::string(KAIROS_SOURCE_DIR) + "/" + rel; }
+std::string shared(const std::string& rel) { return std::string(KAIROS_SHARED_DIR) + "/" + rel; }
+bool have_shared() { return fs::exists(shared("data/telco-customer-churn.csv")); }
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// Actions per rule in JSON Lines output.
+std::map<std::string, int> count_rules(const std::string& jsonl) {
+  std::map<std::string, int> counts;
+  std::istringstream in(jsonl);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) ++counts[nlohmann::json::parse(line).at("rule").get<std::string>()];
+  }
+  return counts;
+}
+
+std::string temp_path(const std::string& name) { return (fs::temp_directory_path() / ("kairos-e2e-" + name)).string(); }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(e2e)
+
+BOOST_AUTO_TEST_CASE(telco_sample_with_a_schema) {
+  if (!have_shared()) {
+    BOOST_TEST_MESSAGE("../shared/data not found: skipped");
+    return;
+  }
+  const std::string errors = temp_path("telco-errors.jsonl");
+  const Result r = shell(kairos() + " run " + source("tests/data/telco/telco.play") + " --data " +
+                         shared("data/telco-customer-churn.csv") + " --as-of 2026-01-15 --quiet --errors " + errors);
+  BOOST_TEST(r.status == 0);
+  // python3: csv.DictReader over the file; Contract == 'Month-to-month' and
+  // int(tenure) >= 12 -> 1967; InternetService == 'Fiber optic' and
+  // TechSupport == 'No' -> 2230; TotalCharges.strip() == '' -> 11;
+  // SeniorCitizen == '1' and Partner == 'Yes' -> 573; MonthlyCharges >= 100
+  // and tenure < 6 -> 21.
+  const std::map<std::string, int> want = {
+      {"yearly", 1967}, {"support", 2230}, {"new_account", 11}, {"senior_partner", 573}, {"check_in", 21}};
+  BOOST_TEST(count_rules(r.out) == want);
+  BOOST_TEST(read(errors).empty());  // the 11 blank TotalCharges are nulls, not rejections
+}
+
+BOOST_AUTO_TEST_CASE(telco_sample_without_a_schema_infers_types) {
+  if (!have_shared()) return;
+  const std::string play = temp_path("infer.play");
+  std::ofstream(play) << "rule long when tenure >= 60 and Contract == \"Two year\" then tag \"loyal\"\n"
+                         "rule blank when TotalCharges is null then tag \"blank\"\n"
+                         "rule senior when SeniorCitizen == 1 then tag \"senior\"\n";
+  const Result r = shell(kairos() + " run " + play + " --data " + shared("data/telco-customer-churn.csv") +
+                         " --as-of 2026-01-15 --quiet --strict --no-facts");
+  BOOST_TEST(r.status == 0);
+  // python3: tenure >= 60 and Contract == 'Two year' -> 1019; blank TotalCharges -> 11;
+  // SeniorCitizen == '1' -> 1142.
+  const std::map<std::string, int> want = {{"long", 1019}, {"blank", 11}, {"senior", 1142}};
+  BOOST_TEST(count_rules(r.out) == want);
+}
+
+BOOST_AUTO_TEST_CASE(ravenstack_subscriptions_with_true_false_flags_and_blank_dates) {
+  if (!have_shared()) return;
+  const Result r = shell(kairos() + " run " + source("tests/data/ravenstack/subscriptions.play") + " --data " +
+                         shared("data/ravenstack/ravenstack_subscriptions.csv") + " --as-of 2026-01-15 --quiet --strict");
+  BOOST_TEST(r.status == 0);
+  // python3 over ravenstack_subscriptions.csv: end_date == '' and plan_tier ==
+  // 'Enterprise' -> 1551; is_trial and not churn_flag -> 700; seats >= 50 and
+  // not Enterprise -> 517; not auto_renew_flag and end_date == '' -> 899;
+  // annual and mrr_amount >= 1000 -> 1151; end_date in 2024 -> 468.
+  const std::map<std::string, int> want = {{"active_enterprise", 1551}, {"trial_convert", 700},
+                                           {"seat_upgrade", 517},       {"renewal_risk", 899},
+                                           {"big_annual", 1151},        {"ended_2024", 468}};
+  BOOST_TEST(count_rules(r.out) == want);
+}
+
+BOOST_AUTO_TEST_CASE(csv_output_and_atomic_out_file) {
+  if (!have_shared()) return;
+  const std::string out = temp_path("telco.csv");
+  fs::remove(out);
+  const Result r = shell(kairos() + " run " + source("tests/data/telco/telco.play") + " --data " +
+                         shared("data/telco-customer-churn.csv") + " --as-of 2026-01-15 --quiet --output csv --out " + out);
+  BOOST_TEST(r.status == 0);
+  BOOST_TEST(r.out.empty());
+  const std::string csv = read(out);
+  BOOST_TEST(csv.rfind("key,playbook,rule,action,kind,subject,owner,due,discount,reason\n", 0) == 0u);
+  BOOST_TEST(std::count(csv.begin(), csv.end(), '\n') == 1 + 1967 + 2230 + 11 + 573 + 21);
+  // No temporary file is left beside the output.
+  for (const auto& e : fs::directory_iterator(fs::path(out).parent_path())) {
+    BOOST_TEST(e.path().filename().string().find("kairos-e2e-telco.csv.tmp") == std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_run_leaves_no_output_file) {
+  const std::string out = temp_path("never.jsonl");
+  fs::remove(out);
+  const std::string play = temp_path("broken.play");
+  std::ofstream(play) << "rule r when health >= then tag \"x\"\n";
+  const Result r = shell(kairos() + " run " + play + " --data " + source("tests/data/telco/telco.yaml") +
+                         " --format yaml --out " + out + " 2>/dev/null");
+  BOOST_TEST(r.status == 1);
+  BOOST_TEST(!fs::exists(out));
+}
+
+BOOST_AUTO_TEST_CASE(exit_statuses) {
+  const std::string play = temp_path("ok.play");
+  std::ofstream(play) << "rule r when true then tag \"t\"\n";
+  BOOST_TEST(shell(kairos() + " run " + play + " --data /nonexistent.csv 2>/dev/null").status == 2);
+  BOOST_TEST(shell(kairos() + " run " + play + " --data " + play + " 2>/dev/null").status == 2);
+  BOOST_TEST(shell(kairos() + " run " + play + " --data x.csv --as-of 2026-13-01 2>/dev/null").status == 2);
+  BOOST_TEST(shell(kairos() + " frobnicate 2>/dev/null").status == 2);
+  BOOST_TEST(shell(kairos() + " check /nonexistent.play 2>/dev/null").status == 1);
+  BOOST_TEST(shell(kairos() + " check " + play).status == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

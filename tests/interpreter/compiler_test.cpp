@@ -1,0 +1,314 @@
+// Compiler and VM semantics: expressions evaluated through the real compiler
+// and VM, rendered diagnostics, lints and rule evaluation.
+
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include "harness.hpp"
+#include "interpreter/disasm.hpp"
+#include "interpreter/text.hpp"
+
+using namespace kairos;
+using namespace kairos::testing;
+
+namespace {
+
+const int32_t kToday = days_from_civil(2026, 1, 15);
+
+std::shared_ptr<Schema> sample_schema() {
+  return make_schema({{"id", Type::of(TypeKind::String)},
+                      {"health", Type::of(TypeKind::Int)},
+                      {"ratio", Type::of(TypeKind::Number)},
+                      {"renewal_date", Type::of(TypeKind::Date)},
+                      {"name", Type::of(TypeKind::String)},
+                      {"phase", enum_type({"onboarding", "adoption", "expansion", "renewal"})},
+                      {"products", Type::list_of(TypeKind::String)},
+                      {"active", Type::of(TypeKind::Bool)}});
+}
+
+/// Evaluates one expression for a record of the sample schema; values in
+/// schema order, null where left out.
+struct Eval {
+  std::vector<Value> values = std::vector<Value>(8);
+  std::vector<Value> products_storage;
+
+  Eval& health(int64_t v) { values[1] = Value::integer(v); return *this; }
+  Eval& ratio(double v) { values[2] = Value::number(v); return *this; }
+  Eval& renewal(int y, unsigned m, unsigned d) { values[3] = Value::date(days_from_civil(y, m, d)); return *this; }
+  Eval& name(const char* s) { values[4] = Value::string(s); return *this; }
+  Eval& phase(const char* s) { values[5] = Value::string(s); return *this; }
+  Eval& products(std::vector<const char*> items) {
+    products_storage.clear();
+    for (const char* i : items) products_storage.push_back(Value::string(i));
+    values[6] = Value::list(products_storage.data(), static_cast<uint32_t>(products_storage.size()));
+    return *this;
+  }
+
+  /// The expression's value rendered as JSON ("null", "3", "\"x\"", ...).
+  std::string operator()(const std::string& expr) {
+    auto c = compile_text("rule r when (" + expr + ") is null then tag \"x\"\n", sample_schema(), true);
+    BOOST_REQUIRE_MESSAGE(c->program, "compile failed for " << expr << ":\n" << c->diagnostics());
+    const ast::Expr* inner = c->program->rules[0].source->when->args[0].get();
+    auto record = make_record(values);
+    Vm vm(*c->program, stdlib::builtins());
+    vm.set_today(kToday);
+    vm.begin(record.get());
+    std::string out;
+    append_json_value(out, vm.eval(c->program->probes.at(inner)));
+    return out;
+  }
+};
+
+std::string errors(const std::string& text, std::shared_ptr<const Schema> schema = sample_schema()) {
+  auto c = compile_text(text, std::move(schema));
+  return c->diagnostics();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(expressions)
+
+BOOST_AUTO_TEST_CASE(arithmetic_keeps_ints_and_divides_to_numbers) {
+  Eval e;
+  BOOST_TEST(e("1 + 2 * 3") == "7");
+  BOOST_TEST(e("(1 + 2) * 3") == "9");
+  BOOST_TEST(e("7 / 2") == "3.5");
+  BOOST_TEST(e("6 / 2") == "3");
+  BOOST_TEST(e("7 % 3") == "1");
+  BOOST_TEST(e("-7 % 3") == "-1");
+  BOOST_TEST(e("1 + 0.5") == "1.5");
+  BOOST_TEST(e("-(2 - 5)") == "3");
+  BOOST_TEST(e("10% * 2") == "0.2");
+  BOOST_TEST(e("2w + 1") == "15");
+}
+
+BOOST_AUTO_TEST_CASE(overflow_and_division_by_zero_give_null) {
+  Eval e;
+  e.health(0);
+  BOOST_TEST(e("9223372036854775807 + health + 1") == "null");
+  BOOST_TEST(e("1 / health") == "null");
+  BOOST_TEST(e("1 % health") == "null");
+  BOOST_TEST(e("ratio / health") == "null");
+}
+
+BOOST_AUTO_TEST_CASE(null_propagates_through_arithmetic_and_comparison) {
+  Eval e;
+  BOOST_TEST(e("health + 1") == "null");
+  BOOST_TEST(e("health > 5") == "null");
+  BOOST_TEST(e("health == health") == "null");
+  BOOST_TEST(e("health is null") == "true");
+  BOOST_TEST(e("health is not null") == "false");
+  BOOST_TEST(e("name + \"x\"") == "null");
+}
+
+BOOST_AUTO_TEST_CASE(kleene_logic_tables) {
+  Eval e;  // health is null, so `health > 1` is null
+  BOOST_TEST(e("true and health > 1") == "null");
+  BOOST_TEST(e("false and health > 1") == "false");
+  BOOST_TEST(e("health > 1 and false") == "false");
+  BOOST_TEST(e("true or health > 1") == "true");
+  BOOST_TEST(e("health > 1 or true") == "true");
+  BOOST_TEST(e("false or health > 1") == "null");
+  BOOST_TEST(e("not (health > 1)") == "null");
+  BOOST_TEST(e("not true") == "false");
+  BOOST_TEST(e("health > 1 or health > 2") == "null");
+}
+
+BOOST_AUTO_TEST_CASE(if_takes_else_on_null) {
+  Eval e;
+  BOOST_TEST(e("if health > 5 then 1 else 2") == "2");
+  e.health(9);
+  BOOST_TEST(e("if health > 5 then 1 else 2") == "1");
+  BOOST_TEST(e("if health > 5 then 1 else 2.5") == "1");
+}
+
+BOOST_AUTO_TEST_CASE(strings_dates_and_membership) {
+  Eval e;
+  e.name("Acme").renewal(2026, 3, 1).products({"crm", "ma"}).phase("adoption");
+  BOOST_TEST(e("name + \"-\" + name") == "\"Acme-Acme\"");
+  BOOST_TEST(e("renewal_date - 30d") == "\"2026-01-30\"");
+  BOOST_TEST(e("renewal_date - 2026-01-15") == "45");
+  BOOST_TEST(e("renewal_date > 2026-02-28") == "true");
+  BOOST_TEST(e("\"crm\" in products") == "true");
+  BOOST_TEST(e("\"api\" not in products") == "true");
+  BOOST_TEST(e("phase in [adoption, expansion]") == "true");
+  BOOST_TEST(e("phase == adoption") == "true");
+  BOOST_TEST(e("adoption == phase") == "true");
+  BOOST_TEST(e("\"cm\" in name") == "true");
+  BOOST_TEST(e("\"Ac\" in name") == "true");
+  BOOST_TEST(e("5 in 1..5") == "true");
+  BOOST_TEST(e("6 in 1..5") == "false");
+  BOOST_TEST(e("renewal_date in 2026-01-01..2026-12-31") == "true");
+  BOOST_TEST(e("health in 1..5") == "null");
+  BOOST_TEST(e("\"x\" in [\"a\", \"b\"]") == "false");
+  BOOST_TEST(e("days_until(renewal_date)") == "45");
+}
+
+BOOST_AUTO_TEST_CASE(defs_bind_constant_and_computed_arguments) {
+  auto c = compile_text("def f(a, b) = a - b\nconst K = f(10, 3)\n"
+                        "rule r when f(health, 3) == K and f(K, 7) == 0 then tag \"x\"\n",
+                        sample_schema());
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  auto rec = make_record(std::vector<Value>(8));
+  rec->values[1] = Value::integer(10);
+  BOOST_TEST(run_record(*c->program, *rec, kToday, false).find("\"tag\":\"x\"") != std::string::npos);
+  rec->values[1] = Value::integer(7);
+  BOOST_TEST(run_record(*c->program, *rec, kToday, false).find("\"tag\":\"x\"") == std::string::npos);
+  Eval e;
+  e.health(10);
+  BOOST_TEST(e("abs(health - 3) + max(health, 3)") == "17");
+}
+
+BOOST_AUTO_TEST_CASE(interpolation_formats_each_kind) {
+  Eval e;
+  e.health(12).ratio(0.75).renewal(2026, 3, 1).products({"crm", "ma"});
+  BOOST_TEST(e("\"{health}|{ratio}|{renewal_date}|{products}|{name}|{{x}}|{health / 8}\"") ==
+             "\"12|0.75|2026-03-01|crm, ma||{x}|1.5\"");
+}
+
+BOOST_AUTO_TEST_CASE(json_escaping_round_trips_through_nlohmann) {
+  const std::string hostile = std::string("a\"b\\c\nd\te\x01\x1f\x7f 株式会社 ") + '\0' + "end";
+  std::string out;
+  append_json_string(out, hostile);
+  BOOST_TEST(nlohmann::json::parse(out).get<std::string>() == hostile);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(diagnostics)
+
+BOOST_AUTO_TEST_CASE(unknown_field_renders_with_caret_and_suggestion) {
+  BOOST_TEST(errors("rule r\n  when helth >= 80\n  then tag \"x\"\n") ==
+             "test.play:2:8: error: unknown field 'helth' (did you mean 'health'?)\n"
+             "    2 |   when helth >= 80\n"
+             "      |        ^~~~~\n");
+}
+
+BOOST_AUTO_TEST_CASE(enum_typo_points_at_the_symbol) {
+  BOOST_TEST(errors("rule r when phase == adoptoin then tag \"x\"\n") ==
+             "test.play:1:22: error: 'adoptoin' is not a value of 'phase' (did you mean 'adoption'?)\n"
+             "    1 | rule r when phase == adoptoin then tag \"x\"\n"
+             "      |                      ^~~~~~~~\n"
+             "      = help: the values are: onboarding, adoption, expansion, renewal\n");
+}
+
+BOOST_AUTO_TEST_CASE(type_error_points_at_the_offending_operand) {
+  BOOST_TEST(errors("rule r when health > \"high\" then tag \"x\"\n") ==
+             "test.play:1:22: error: cannot compare int with string using '>'\n"
+             "    1 | rule r when health > \"high\" then tag \"x\"\n"
+             "      |                      ^~~~~~\n");
+  const std::string add = errors("rule r when renewal_date + \"x\" > 1 then tag \"x\"\n");
+  BOOST_TEST(add.find("test.play:1:28: error: cannot add date and string") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(every_error_is_reported_in_one_pass) {
+  const std::string out = errors("rule a when helth > 1 then tag \"x\"\nrule b when nmae == \"x\" then tag \"y\"\n");
+  BOOST_TEST(out.find("test.play:1:13") != std::string::npos);
+  BOOST_TEST(out.find("test.play:2:13") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(recursion_duplicates_and_unknown_functions) {
+  BOOST_TEST(errors("def f(x) = f(x) + 1\nrule r when f(1) > 1 then tag \"x\"\n").find("recursion is not allowed") !=
+             std::string::npos);
+  BOOST_TEST(errors("rule r when true then tag \"a\"\nrule r when true then tag \"b\"\n")
+                 .find("test.play:2:6: error: rule 'r' is defined twice") == 0u);
+  BOOST_TEST(errors("const A = 1\nconst A = 2\nrule r when A > 0 then tag \"x\"\n")
+                 .find("test.play:2:7: error: 'A' is already defined") == 0u);
+  BOOST_TEST(errors("rule r when halth_band(health) == 1 then tag \"x\"\n")
+                 .find("test.play:1:13: error: unknown function 'halth_band'") == 0u);
+  BOOST_TEST(errors("rule r when round(1, 2, 3) == 1 then tag \"x\"\n").find("round takes 1 to 2 arguments") !=
+             std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(actions_and_policies_are_checked) {
+  BOOST_TEST(errors("policy max_discount 15%\nrule d when true then propose upgrade \"p\" discount 20%\n")
+                 .find("test.play:2:52: error: discount 20% is above the policy max_discount of 15%") == 0u);
+  BOOST_TEST(errors("rule r when true then propose bundel \"x\"\n").find("did you mean 'bundle'") != std::string::npos);
+  BOOST_TEST(errors("rule r when true then tag \"x\" owner csm\n").find("'owner' is not an option of tag") !=
+             std::string::npos);
+  BOOST_TEST(errors("rule r when true then task \"x\" due 5\n").find("due must be a date") != std::string::npos);
+  BOOST_TEST(errors("rule r when health then tag \"x\"\n").find("the condition must be true or false") !=
+             std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(lints_are_warnings) {
+  auto c = compile_text("let unused = health + 1\nrule a when 1 > 2 then tag \"a\"\n"
+                        "rule b priority 9 when true then tag \"b\" stop\n",
+                        sample_schema());
+  BOOST_REQUIRE(c->program);
+  const std::string out = c->diagnostics();
+  BOOST_TEST(out.find("warning: let 'unused' is never used") != std::string::npos);
+  BOOST_TEST(out.find("warning: the condition of rule 'a' is always false") != std::string::npos);
+  BOOST_TEST(out.find("warning: rule 'a' can never run: rule 'b' always fires first and stops") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(rules)
+
+BOOST_AUTO_TEST_CASE(priority_groups_stop_and_max_proposals) {
+  auto c = compile_text(
+      "policy max_proposals 2\n"
+      "rule a when true then tag \"a\"\n"
+      "rule b priority 5 group g when true then propose upgrade \"b\"\n"
+      "rule c priority 5 group g when true then propose upgrade \"c\"\n"
+      "rule d priority 1 when true then propose addon \"d\"\n"
+      "rule e priority 1 when true then propose addon \"e\" tag \"still\"\n"
+      "rule f when health > 50 then tag \"f\" stop\n"
+      "rule g when true then tag \"g\"\n",
+      sample_schema());
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  auto rec = make_record(std::vector<Value>(8));
+  rec->values[0] = Value::string("K1");
+  rec->values[1] = Value::integer(60);
+  const std::string out = run_record(*c->program, *rec, kToday, false);
+  BOOST_TEST(out ==
+             "{\"key\":\"K1\",\"playbook\":\"test\",\"rule\":\"b\",\"action\":\"propose\",\"kind\":\"upgrade\",\"offer\":\"b\"}\n"
+             "{\"key\":\"K1\",\"playbook\":\"test\",\"rule\":\"d\",\"action\":\"propose\",\"kind\":\"addon\",\"offer\":\"d\"}\n"
+             "{\"key\":\"K1\",\"playbook\":\"test\",\"rule\":\"e\",\"action\":\"tag\",\"tag\":\"still\"}\n"
+             "{\"key\":\"K1\",\"playbook\":\"test\",\"rule\":\"a\",\"action\":\"tag\",\"tag\":\"a\"}\n"
+             "{\"key\":\"K1\",\"playbook\":\"test\",\"rule\":\"f\",\"action\":\"tag\",\"tag\":\"f\"}\n");
+}
+
+BOOST_AUTO_TEST_CASE(facts_follow_lets_and_defs_in_order_of_reference) {
+  auto c = compile_text(
+      "def near(used, cap) = cap > 0 and used >= 0.8 * cap\n"
+      "let pressure = near(health, ratio)\n"
+      "rule r when pressure and name is null then task \"t\" owner csm due renewal_date - 1w\n",
+      sample_schema());
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  auto rec = make_record(std::vector<Value>(8));
+  rec->values[0] = Value::string("K");
+  rec->values[1] = Value::integer(9);
+  rec->values[2] = Value::number(10);
+  rec->values[3] = Value::date(days_from_civil(2026, 2, 10));
+  BOOST_TEST(run_record(*c->program, *rec, kToday) ==
+             "{\"key\":\"K\",\"playbook\":\"test\",\"rule\":\"r\",\"action\":\"task\",\"title\":\"t\",\"owner\":\"csm\","
+             "\"due\":\"2026-02-03\",\"facts\":{\"health\":9,\"ratio\":10,\"name\":null}}\n");
+}
+
+BOOST_AUTO_TEST_CASE(computed_discounts_are_clamped_to_the_policy) {
+  auto c = compile_text("policy max_discount 15%\nrule d when true then propose upgrade \"p\" discount ratio\n",
+                        sample_schema());
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  auto rec = make_record(std::vector<Value>(8));
+  rec->values[2] = Value::number(0.3);
+  Vm vm(*c->program, stdlib::builtins());
+  std::string out;
+  JsonlWriter w(out, false);
+  vm.run(*rec, w);
+  BOOST_TEST(out.find("\"discount\":0.15") != std::string::npos);
+  BOOST_TEST(vm.warnings()[0] == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(constants_are_folded_and_disassembled) {
+  auto c = compile_text("const HIGH = 40 * 2\nrule r when health >= HIGH then tag \"t\"\n", sample_schema());
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  const std::string listing = disassemble(*c->program, c->c.sources, stdlib::builtins());
+  BOOST_TEST(listing.find("Const") != std::string::npos);
+  BOOST_TEST(listing.find("; 80") != std::string::npos);
+  BOOST_TEST(listing.find("Mul") == std::string::npos);
+  BOOST_TEST(listing.find("; health") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

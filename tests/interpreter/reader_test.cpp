@@ -1,0 +1,840 @@
+// Record readers: CSV, JSON Lines and YAML edge cases, rejections, type
+// inference, streaming of large inputs and standard input, and the real data
+// files under ../shared/data (expected numbers computed with Python's csv module).
+
+#include <fmt/format.h>
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <boost/test/unit_test.hpp>
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "grammar/diagnostic.hpp"
+#include "interpreter/convert.hpp"
+#include "interpreter/record.hpp"
+
+#ifndef KAIROS_SHARED_DIR
+#define KAIROS_SHARED_DIR "/work/shared"
+#endif
+
+BOOST_TEST_DONT_PRINT_LOG_VALUE(kairos::RecordReader::Status)
+BOOST_TEST_DONT_PRINT_LOG_VALUE(kairos::DataFormat)
+
+namespace {
+
+using kairos::DataFormat;
+using kairos::DataInput;
+using kairos::Record;
+using kairos::RecordReader;
+using kairos::Rejection;
+using kairos::Schema;
+using kairos::TypeKind;
+using kairos::Value;
+using kairos::ValueKind;
+using Status = RecordReader::Status;
+using Lines = std::vector<std::string>;
+
+struct TempFile {
+  std::string path;
+  TempFile(std::string_view content, const std::string& ext) {
+    static int counter = 0;
+    path = fmt::format("/tmp/kairos_reader_test_{}_{}.{}", ::getpid(), counter++, ext);
+    std::ofstream out(path, std::ios::binary);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  }
+  ~TempFile() { std::remove(path.c_str()); }
+};
+
+Schema schema_of(const std::string& yaml) {
+  kairos::grammar::SourceManager sources;
+  kairos::grammar::Diagnostics diags;
+  const auto schema = kairos::parse_schema(sources.add("test.yaml", yaml), sources, diags);
+  BOOST_REQUIRE_MESSAGE(schema, "schema does not load");
+  return *schema;
+}
+
+std::string show(const Value& v) {
+  switch (v.kind) {
+    case ValueKind::Null: return "null";
+    case ValueKind::Bool: return v.b ? "true" : "false";
+    case ValueKind::Int: return std::to_string(v.i);
+    case ValueKind::Number: return fmt::format("num:{}", v.n);
+    case ValueKind::Date: {
+      char buf[16];
+      return std::string(buf, kairos::format_iso_date(v.d, buf));
+    }
+    case ValueKind::String: return fmt::format("\"{}\"", v.str());
+    case ValueKind::List: {
+      std::string out = "[";
+      for (uint32_t i = 0; i < v.size; ++i) out += (i > 0 ? "," : "") + show(v.l[i]);
+      return out + "]";
+    }
+  }
+  return "?";
+}
+
+std::string show(const Record& r, const Schema& s) {
+  std::string out = fmt::format("{}:", r.line);
+  for (size_t i = 0; i < s.fields.size(); ++i) out += fmt::format(" {}={}", s.fields[i].name, show(r.values[i]));
+  return out;
+}
+
+std::string show(const Rejection& r) {
+  return fmt::format("{}: rejected key={} field={} value={} reason={}", r.line, r.key, r.field, r.value, r.reason);
+}
+
+/// Every record and rejection of an input, in order.
+Lines read_input(DataInput& input, const Schema& schema) {
+  Lines out;
+  auto reader = input.reader(schema);
+  Record record;
+  Rejection rejection;
+  uint64_t index = 0;
+  for (;;) {
+    const Status s = reader->next(record, rejection);
+    if (s == Status::End) break;
+    ++index;
+    if (s == Status::Record) {
+      BOOST_TEST(record.index == index);
+      BOOST_TEST(record.values.size() == schema.fields.size());
+      out.push_back(show(record, schema));
+    } else {
+      out.push_back(show(rejection));
+    }
+  }
+  return out;
+}
+
+std::unique_ptr<DataInput> open_text(const TempFile& file, DataFormat format) {
+  std::string error;
+  auto input = DataInput::open(file.path, format, error);
+  BOOST_REQUIRE_MESSAGE(input, error);
+  return input;
+}
+
+Lines read_text(std::string_view text, DataFormat format, const std::string& schema_yaml) {
+  const TempFile file(text, "data");
+  const Schema schema = schema_of(schema_yaml);
+  return read_input(*open_text(file, format), schema);
+}
+
+/// Reads with an inferred schema, which is returned through `schema`.
+Lines read_inferred(std::string_view text, DataFormat format, Schema& schema) {
+  const TempFile file(text, "data");
+  auto input = open_text(file, format);
+  schema = input->infer_schema();
+  return read_input(*input, schema);
+}
+
+std::string types_of(const Schema& s) {
+  std::string out;
+  for (const auto& f : s.fields) out += fmt::format("{}{}:{}", out.empty() ? "" : " ", f.name, kairos::type_name(f.type));
+  return out;
+}
+
+#define CHECK_LINES(actual, ...) BOOST_TEST((actual) == (Lines{__VA_ARGS__}), boost::test_tools::per_element())
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(csv)
+
+BOOST_AUTO_TEST_CASE(quotes_and_line_numbers) {
+  const Lines out = read_text(
+      "id,note,n\n"
+      "A1,\"hello, world\",1\n"
+      "A2,\"she said \"\"hi\"\"\",2\n"
+      "A3,\"two\nlines\",3\n"
+      "A4,\"crlf\r\ninside\",4\r\n"
+      "A5,\"\",5\n"
+      "A6,plain,6",
+      DataFormat::Csv, "fields: {id: string, note: string, n: int}");
+  CHECK_LINES(out, "2: id=\"A1\" note=\"hello, world\" n=1", "3: id=\"A2\" note=\"she said \"hi\"\" n=2",
+              "4: id=\"A3\" note=\"two\nlines\" n=3", "6: id=\"A4\" note=\"crlf\r\ninside\" n=4",
+              "8: id=\"A5\" note=null n=5", "9: id=\"A6\" note=\"plain\" n=6");
+}
+
+BOOST_AUTO_TEST_CASE(bom_crlf_blank_lines_and_whitespace) {
+  const Lines out = read_text("\xEF\xBB\xBFid,n\r\nB1,1\r\n\r\nB2,   \r\nB3, 5\r\n\r\n", DataFormat::Csv,
+                              "fields: {id: string, n: int}");
+  CHECK_LINES(out, "2: id=\"B1\" n=1", "4: id=\"B2\" n=null",
+              "5: rejected key=B3 field=n value= 5 reason=not an int");
+}
+
+BOOST_AUTO_TEST_CASE(malformed_rows) {
+  const Lines out = read_text("id,n\nC1,1\nC2,2,3\nC3\nC4,\"open\n5\n", DataFormat::Csv,
+                              "fields: {id: string, n: int}");
+  CHECK_LINES(out, "2: id=\"C1\" n=1", "3: rejected key=C2 field= value=C2,2,3 reason=row has 3 fields, the header has 2",
+              "4: rejected key=C3 field= value=C3 reason=row has 1 field, the header has 2",
+              "5: rejected key=C4 field= value=C4,\"open\n5 reason=unterminated quoted field");
+  const Lines later = read_text("id,n\nC1,\"1\nC2,2\n", DataFormat::Csv, "fields: {id: string, n: int}");
+  CHECK_LINES(later, "2: rejected key=C1 field= value=C1,\"1\nC2,2 reason=unterminated quoted field");
+  const Lines after_quote = read_text("id,note\nG1,a\"b\nG2,\"x\"y\nG3,ok\n", DataFormat::Csv,
+                                      "fields: {id: string, note: string}");
+  CHECK_LINES(after_quote, "2: id=\"G1\" note=\"a\"b\"",
+              "3: rejected key=G2 field=note value=G2,\"x\"y reason=text after the closing quote of a quoted field",
+              "4: id=\"G3\" note=\"ok\"");
+}
+
+BOOST_AUTO_TEST_CASE(invalid_utf8) {
+  const Lines out = read_text("id,name\nD1,caf\xE9\nD2,café\nD3,\xED\xA0\x80\n", DataFormat::Csv,
+                              "fields: {id: string, name: string}");
+  CHECK_LINES(out, "2: rejected key=D1 field=name value=caf\xEF\xBF\xBD reason=invalid UTF-8", "3: id=\"D2\" name=\"café\"",
+              "4: rejected key=D3 field=name value=\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD reason=invalid UTF-8");
+}
+
+BOOST_AUTO_TEST_CASE(bool_spellings) {
+  const Lines out = read_text("b\ntrue\nTRUE\nFalse\nyes\nNo\n1\n0\nY\n", DataFormat::Csv, "fields: {b: bool}");
+  CHECK_LINES(out, "2: b=true", "3: b=true", "4: b=false", "5: b=true", "6: b=false", "7: b=true", "8: b=false",
+              "9: rejected key=Y field=b value=Y reason=not a bool (true/false, yes/no or 1/0)");
+}
+
+BOOST_AUTO_TEST_CASE(bad_values) {
+  const Lines out = read_text(
+      "id,health,phase,mrr,since\n"
+      "E1,50,adoption,10.5,2026-01-31\n"
+      "E2,101,adoption,1,\n"
+      "E3,-1,adoption,1,\n"
+      "E4,abc,adoption,1,\n"
+      "E5,99999999999999999999,adoption,1,\n"
+      "E6,5,adoptoin,1,\n"
+      ",5,adoption,1,\n"
+      "E8,5,Adoption,1,\n"
+      "E9,5,,-0.5,\n"
+      "E10,5,,1e3,2026-02-29\n"
+      "E11,5,,+2.5,\n"
+      "E12,5,,nan,\n",
+      DataFormat::Csv,
+      "fields:\n  id: {type: string, required: true}\n  health: {type: int, min: 0, max: 100}\n"
+      "  phase: {type: enum, values: [onboarding, adoption, expansion, renewal]}\n  mrr: {type: number, min: 0}\n"
+      "  since: date\n");
+  CHECK_LINES(out, "2: id=\"E1\" health=50 phase=\"adoption\" mrr=num:10.5 since=2026-01-31",
+              "3: rejected key=E2 field=health value=101 reason=above the maximum 100",
+              "4: rejected key=E3 field=health value=-1 reason=below the minimum 0",
+              "5: rejected key=E4 field=health value=abc reason=not an int",
+              "6: rejected key=E5 field=health value=99999999999999999999 reason=not an int (outside the 64-bit range)",
+              "7: rejected key=E6 field=phase value=adoptoin reason=not a declared value (onboarding, adoption, "
+              "expansion, renewal) (did you mean 'adoption'?)",
+              "8: rejected key= field=id value= reason=required field is missing",
+              "9: rejected key=E8 field=phase value=Adoption reason=not a declared value (onboarding, adoption, "
+              "expansion, renewal) (did you mean 'adoption'?)",
+              "10: rejected key=E9 field=mrr value=-0.5 reason=below the minimum 0",
+              "11: rejected key=E10 field=since value=2026-02-29 reason=not a date (YYYY-MM-DD)",
+              "12: id=\"E11\" health=5 phase=null mrr=num:2.5 since=null",
+              "13: rejected key=E12 field=mrr value=nan reason=not a number");
+}
+
+BOOST_AUTO_TEST_CASE(int_limits) {
+  const Lines out = read_text("n\n9223372036854775807\n-9223372036854775808\n9223372036854775808\n-\n007\n",
+                              DataFormat::Csv, "fields: {n: int}");
+  CHECK_LINES(out, "2: n=9223372036854775807", "3: n=-9223372036854775808",
+              "4: rejected key=9223372036854775808 field=n value=9223372036854775808 reason=not an int (outside the "
+              "64-bit range)",
+              "5: rejected key=- field=n value=- reason=not an int", "6: n=7");
+}
+
+BOOST_AUTO_TEST_CASE(lists) {
+  const Lines out = read_text("id,products,counts,tiers\nF1,\"crm; ma;\",1|2|3,gold\nF2,,  ,\nF3,crm,1|x,gold\n"
+                              "F4,crm,1,gold;bronze\n",
+                              DataFormat::Csv,
+                              "fields:\n  id: string\n  products: list\n  counts: {type: list, of: int, separator: '|'}\n"
+                              "  tiers: {type: list, of: enum, values: [gold, silver]}\n");
+  CHECK_LINES(out, "2: id=\"F1\" products=[\"crm\",\"ma\"] counts=[1,2,3] tiers=[\"gold\"]",
+              "3: id=\"F2\" products=null counts=null tiers=null",
+              "4: rejected key=F3 field=counts value=1|x reason=list item 'x': not an int",
+              "5: rejected key=F4 field=tiers value=gold;bronze reason=list item 'bronze': not a declared value (gold, "
+              "silver)");
+}
+
+BOOST_AUTO_TEST_CASE(columns_by_source) {
+  const std::string data = "顧客ID,Account Name,extra\nH1,Acme,ignored\nH2,\"Beta, Inc\",x\n";
+  const Lines out = read_text(data, DataFormat::Csv,
+                              "fields:\n  id: {type: string, column: 顧客ID}\n  account: {type: string, column: Account Name}\n"
+                              "  region: string\n");
+  CHECK_LINES(out, "2: id=\"H1\" account=\"Acme\" region=null", "3: id=\"H2\" account=\"Beta, Inc\" region=null");
+  const Lines required = read_text(data, DataFormat::Csv,
+                                   "fields:\n  id: {type: string, column: 顧客ID}\n  region: {type: string, required: true}\n");
+  CHECK_LINES(required, "2: rejected key=H1 field=region value= reason=required field is missing",
+              "3: rejected key=H2 field=region value= reason=required field is missing");
+}
+
+BOOST_AUTO_TEST_CASE(empty_inputs) {
+  Schema s;
+  BOOST_TEST(read_inferred("", DataFormat::Csv, s).empty());
+  BOOST_TEST(s.fields.empty());
+  BOOST_TEST(read_inferred("a,b\r\n", DataFormat::Csv, s).empty());
+  BOOST_TEST(types_of(s) == "a:string b:string");
+  BOOST_TEST(read_text("a\n\n\n", DataFormat::Csv, "fields: {a: int}").empty());
+  CHECK_LINES(read_text("a\n\"\"\n", DataFormat::Csv, "fields: {a: int}"), "2: a=null");
+}
+
+BOOST_AUTO_TEST_CASE(records_own_their_values) {
+  const TempFile file("id,note\nR1,\"a \"\"quoted\"\" note\"\nR2,second\n", "csv");
+  const Schema schema = schema_of("fields: {id: string, note: string}");
+  auto input = open_text(file, DataFormat::Csv);
+  auto reader = input->reader(schema);
+  Record first, second;
+  Rejection rejection;
+  BOOST_REQUIRE(reader->next(first, rejection) == Status::Record);
+  BOOST_REQUIRE(reader->next(second, rejection) == Status::Record);
+  BOOST_TEST(reader->next(second, rejection) == Status::End);
+  BOOST_TEST(first.values[1].str() == "a \"quoted\" note");
+  BOOST_TEST(first.values[0].str() == "R1");
+  BOOST_TEST(second.values[1].str() == "second");
+}
+
+BOOST_AUTO_TEST_CASE(inference) {
+  Schema s;
+  const Lines out = read_inferred(
+      "id,i,n,b,d,s,e,Account Name\nX1,1,1.5,true,2026-01-01,abc,,x\nX2,-2,2,FALSE,2026-02-28,12,   ,y\n",
+      DataFormat::Csv, s);
+  BOOST_TEST(types_of(s) == "id:string i:int n:number b:bool d:date s:string e:string Account Name:string");
+  BOOST_TEST(s.key == 0u);
+  BOOST_TEST(s.path.empty());
+  BOOST_TEST(s.fields[7].source == "Account Name");
+  CHECK_LINES(out,
+              "2: id=\"X1\" i=1 n=num:1.5 b=true d=2026-01-01 s=\"abc\" e=null Account Name=\"x\"",
+              "3: id=\"X2\" i=-2 n=num:2 b=false d=2026-02-28 s=\"12\" e=null Account Name=\"y\"");
+}
+
+BOOST_AUTO_TEST_CASE(inference_looks_at_the_first_1000_values) {
+  std::string data = "id,n\n";
+  for (int i = 0; i < 1000; ++i) data += fmt::format("r{},{}\n", i, i);
+  data += "late,1.5\nlast,7\n";
+  Schema s;
+  const Lines out = read_inferred(data, DataFormat::Csv, s);
+  BOOST_TEST(types_of(s) == "id:string n:int");
+  BOOST_REQUIRE(out.size() == 1002u);
+  BOOST_TEST(out[1000] == "1002: rejected key=late field=n value=1.5 reason=not an int");
+  BOOST_TEST(out[1001] == "1003: id=\"last\" n=7");
+
+  std::string early = "id,n\n";
+  for (int i = 0; i < 999; ++i) early += fmt::format("r{},{}\n", i, i);
+  early += "late,1.5\n";
+  read_inferred(early, DataFormat::Csv, s);
+  BOOST_TEST(types_of(s) == "id:string n:number");
+}
+
+BOOST_AUTO_TEST_CASE(duplicate_and_empty_header_names) {
+  Schema s;
+  const Lines out = read_inferred("a,,a,b\n1,2,x,3\n", DataFormat::Csv, s);
+  BOOST_TEST(types_of(s) == "a:int b:int");
+  CHECK_LINES(out, "2: a=1 b=3");
+}
+
+BOOST_AUTO_TEST_CASE(read_twice_from_a_file) {
+  const TempFile file("id\nA\nB\n", "csv");
+  auto input = open_text(file, DataFormat::Csv);
+  const Schema s = input->infer_schema();
+  BOOST_TEST(read_input(*input, s).size() == 2u);
+  BOOST_TEST(read_input(*input, s).size() == 2u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(formats)
+
+BOOST_AUTO_TEST_CASE(names_and_extensions) {
+  BOOST_TEST((kairos::format_from_path("data/x.csv") == DataFormat::Csv));
+  BOOST_TEST((kairos::format_from_path("x.CSV") == DataFormat::Csv));
+  BOOST_TEST((kairos::format_from_path("x.jsonl") == DataFormat::Jsonl));
+  BOOST_TEST((kairos::format_from_path("x.ndjson") == DataFormat::Jsonl));
+  BOOST_TEST((kairos::format_from_path("x.yaml") == DataFormat::Yaml));
+  BOOST_TEST((kairos::format_from_path("x.yml") == DataFormat::Yaml));
+  BOOST_TEST(!kairos::format_from_path("x.json"));
+  BOOST_TEST(!kairos::format_from_path("dir.csv/x"));
+  BOOST_TEST(!kairos::format_from_path("-"));
+  BOOST_TEST((kairos::format_from_name("json") == DataFormat::Jsonl));
+  BOOST_TEST((kairos::format_from_name("ndjson") == DataFormat::Jsonl));
+  BOOST_TEST((kairos::format_from_name("yml") == DataFormat::Yaml));
+  BOOST_TEST((kairos::format_from_name("csv") == DataFormat::Csv));
+  BOOST_TEST(!kairos::format_from_name("xml"));
+}
+
+BOOST_AUTO_TEST_CASE(open_failures) {
+  std::string error;
+  BOOST_TEST(!DataInput::open("/nonexistent/x.csv", DataFormat::Csv, error));
+  BOOST_TEST(error == "cannot open data file '/nonexistent/x.csv': No such file or directory");
+  BOOST_TEST(!DataInput::open("/tmp", DataFormat::Csv, error));
+  BOOST_TEST(error == "cannot open data file '/tmp': Is a directory");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(jsonl)
+
+const char* kJsonSchema =
+    "fields:\n  id: string\n  usage.seats.used: int\n  products: list\n  health: int\n  mrr: number\n"
+    "  active: bool\n  renew: date\n  phase: {type: enum, values: [adoption, renewal]}\n";
+
+BOOST_AUTO_TEST_CASE(nested_paths_arrays_and_nulls) {
+  const Lines out = read_text(
+      "{\"id\":\"J1\",\"usage\":{\"seats\":{\"used\":9}},\"products\":[\"crm\",\"ma\"],\"health\":85,\"mrr\":10,"
+      "\"active\":true,\"renew\":\"2026-02-24\",\"phase\":\"adoption\"}\n"
+      "{\"id\":\"J2\",\"usage\":{\"seats\":{}},\"products\":[],\"health\":null,\"mrr\":2.5,\"phase\":\"  \"}\r\n"
+      "\n"
+      "   \n"
+      "{\"id\":\"J3\",\"usage\":null,\"products\":[null,\"x\"],\"unknown\":{\"deep\":[1]}}",
+      DataFormat::Jsonl, kJsonSchema);
+  CHECK_LINES(out,
+              "1: id=\"J1\" usage.seats.used=9 products=[\"crm\",\"ma\"] health=85 mrr=num:10 active=true "
+              "renew=2026-02-24 phase=\"adoption\"",
+              "2: id=\"J2\" usage.seats.used=null products=[] health=null mrr=num:2.5 active=null renew=null phase=null",
+              "5: id=\"J3\" usage.seats.used=null products=[\"x\"] health=null mrr=null active=null renew=null "
+              "phase=null");
+}
+
+BOOST_AUTO_TEST_CASE(wrong_json_types) {
+  const Lines out = read_text(
+      "{\"id\":\"K1\",\"health\":\"85\"}\n"
+      "{\"id\":\"K2\",\"products\":\"crm\"}\n"
+      "{\"id\":\"K3\",\"health\":1.5}\n"
+      "{\"id\":5}\n"
+      "{\"id\":\"K5\",\"usage\":{\"seats\":5}}\n"
+      "{\"id\":\"K6\",\"health\":{\"a\":1}}\n"
+      "{\"id\":\"K7\",\"products\":[\"crm\",3]}\n"
+      "{\"id\":\"K8\",\"renew\":\"2026-02-30\"}\n"
+      "{\"id\":\"K9\",\"active\":\"yes\"}\n"
+      "{\"id\":\"K10\",\"health\":18446744073709551615}\n"
+      "{\"id\":\"K11\",\"phase\":\"expansion\"}\n"
+      "{\"id\":\"K12\",\"mrr\":7,\"health\":-3}\n",
+      DataFormat::Jsonl, kJsonSchema);
+  CHECK_LINES(out, "1: rejected key=K1 field=health value=85 reason=expected an int, found a JSON string",
+              "2: rejected key=K2 field=products value=crm reason=expected a list, found a JSON string",
+              "3: rejected key=K3 field=health value=1.5 reason=not an int",
+              "4: rejected key=5 field=id value=5 reason=expected a string, found a JSON number",
+              "5: rejected key=K5 field=usage.seats.used value=5 reason=expected an object at 'usage.seats', found a "
+              "JSON number",
+              "6: rejected key=K6 field=health value={\"a\":1} reason=expected an int, found a JSON object",
+              "7: rejected key=K7 field=products value=[\"crm\",3] reason=list item 2: expected a string, found a "
+              "JSON number",
+              "8: rejected key=K8 field=renew value=2026-02-30 reason=not a date (YYYY-MM-DD)",
+              "9: rejected key=K9 field=active value=yes reason=expected a bool, found a JSON string",
+              "10: rejected key=K10 field=health value=18446744073709551615 reason=not an int (outside the 64-bit "
+              "range)",
+              "11: rejected key=K11 field=phase value=expansion reason=not a declared value (adoption, renewal)",
+              "12: id=\"K12\" usage.seats.used=null products=null health=-3 mrr=num:7 active=null renew=null "
+              "phase=null");
+}
+
+BOOST_AUTO_TEST_CASE(malformed_lines) {
+  const Lines out = read_text(
+      "{\"id\": \"L1\",\n"
+      "[1,2]\n"
+      "{\"id\":\"L3\",\"name\":\"caf\xE9\"}\n"
+      "{\"id\":\"L4\"} x\n"
+      "{\"id\":\"L5\"}\n",
+      DataFormat::Jsonl, "fields: {id: string, name: string}");
+  CHECK_LINES(out,
+              "1: rejected key= field= value={\"id\": \"L1\", reason=invalid JSON at column 13: syntax error while "
+              "parsing object key - unexpected end of input; expected string literal",
+              "2: rejected key= field= value=[1,2] reason=a JSON line must be an object, found a JSON array",
+              "3: rejected key= field= value={\"id\":\"L3\",\"name\":\"caf\xEF\xBF\xBD\"} reason=invalid UTF-8",
+              "4: rejected key= field= value={\"id\":\"L4\"} x reason=invalid JSON at column 13: syntax error while "
+              "parsing value - invalid literal; last read: '\"L4\"} x'; expected end of input",
+              "5: id=\"L5\" name=null");
+}
+
+BOOST_AUTO_TEST_CASE(dotted_keys_bom_and_required) {
+  const Lines out = read_text("\xEF\xBB\xBF{\"a.b\":5,\"id\":\"M1\"}\n{\"a\":{\"b\":6}}\n", DataFormat::Jsonl,
+                              "fields:\n  id: {type: string, required: true}\n  a.b: int\nkey: a.b\n");
+  CHECK_LINES(out, "1: id=\"M1\" a.b=5", "2: rejected key=6 field=id value= reason=required field is missing");
+}
+
+BOOST_AUTO_TEST_CASE(inference) {
+  Schema s;
+  const Lines out = read_inferred(
+      "{\"id\":\"A\",\"usage\":{\"seats\":{\"used\":9,\"max\":10}},\"tags\":[\"x\"],\"score\":1,\"ok\":true,"
+      "\"d\":\"2026-01-01\"}\n"
+      "{\"id\":\"B\",\"usage\":{\"seats\":{\"used\":1.5}},\"extra\":null,\"score\":2.5,\"n\":[1,2],"
+      "\"deep\":[{\"a\":1}],\"num_text\":\"12\"}\n"
+      "not json\n"
+      "{\"id\":\"C\",\"score\":\"high\"}\n",
+      DataFormat::Jsonl, s);
+  // "high" is among the first 1,000 values, so score is a string and the
+  // JSON numbers in it do not fit.
+  BOOST_TEST(types_of(s) ==
+             "id:string usage.seats.used:number usage.seats.max:int tags:list<string> score:string ok:bool d:date "
+             "extra:string n:list<int> num_text:string");
+  BOOST_REQUIRE(out.size() == 4u);
+  BOOST_TEST(out[0] == "1: rejected key=A field=score value=1 reason=expected a string, found a JSON number");
+  BOOST_TEST(out[1] == "2: rejected key=B field=score value=2.5 reason=expected a string, found a JSON number");
+  BOOST_TEST(out[2].find("3: rejected key= field= value=not json reason=invalid JSON") == 0u);
+  BOOST_TEST(out[3] ==
+             "4: id=\"C\" usage.seats.used=null usage.seats.max=null tags=null score=\"high\" ok=null d=null "
+             "extra=null n=null num_text=null");
+
+  const Lines typed = read_inferred(
+      "{\"id\":\"A\",\"usage\":{\"seats\":{\"used\":9}},\"score\":1}\n{\"id\":\"B\",\"score\":2.5}\n",
+      DataFormat::Jsonl, s);
+  BOOST_TEST(types_of(s) == "id:string usage.seats.used:int score:number");
+  CHECK_LINES(typed, "1: id=\"A\" usage.seats.used=9 score=num:1", "2: id=\"B\" usage.seats.used=null score=num:2.5");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(yaml)
+
+const char* kYamlSchema =
+    "fields:\n  id: string\n  health: int\n  products: list\n  renewal_date: date\n  trial: bool\n"
+    "  usage.seats: int\n";
+
+BOOST_AUTO_TEST_CASE(sequence_of_mappings) {
+  const Lines out = read_text(
+      "# customers\n"
+      "- {id: Y1, health: 85, products: [crm, ma], renewal_date: 2026-02-24, trial: yes}\n"
+      "- id: Y2\n"
+      "  health: \"90\"\n"
+      "  products: crm;ma\n"
+      "  usage:\n"
+      "    seats: 9\n"
+      "- id: Y3\n"
+      "  health: abc\n"
+      "- just a scalar\n"
+      "- id: Y5\n"
+      "  usage: 3\n"
+      "- {id: Y6, health: ~, products: [[1]]}\n"
+      "- {id: Y7, renewal_date: 2026-13-01}\n",
+      DataFormat::Yaml, kYamlSchema);
+  CHECK_LINES(out,
+              "2: id=\"Y1\" health=85 products=[\"crm\",\"ma\"] renewal_date=2026-02-24 trial=true usage.seats=null",
+              "3: id=\"Y2\" health=90 products=[\"crm\",\"ma\"] renewal_date=null trial=null usage.seats=9",
+              "8: rejected key=Y3 field=health value=abc reason=not an int",
+              "10: rejected key= field= value=just a scalar reason=a record must be a mapping, found a scalar",
+              "11: id=\"Y5\" health=null products=null renewal_date=null trial=null usage.seats=null",
+              "13: rejected key=Y6 field=products value=[[1]] reason=list item 1: expected a string, found a sequence",
+              "14: rejected key=Y7 field=renewal_date value=2026-13-01 reason=not a date (YYYY-MM-DD)");
+}
+
+BOOST_AUTO_TEST_CASE(syntax_errors_lose_nothing) {
+  const Lines out = read_text("- {id: Z1, health: 1}\n- {id: Z2, health: [1\n- {id: Z3, health: 3}\n",
+                              DataFormat::Yaml, kYamlSchema);
+  BOOST_REQUIRE(out.size() == 3u);
+  BOOST_TEST(out[0] == "1: id=\"Z1\" health=1 products=null renewal_date=null trial=null usage.seats=null");
+  BOOST_TEST(out[1].find("2: rejected key= field= value=- {id: Z2, health: [1\n reason=invalid YAML at line ") == 0u);
+  BOOST_TEST(out[2] == "3: id=\"Z3\" health=3 products=null renewal_date=null trial=null usage.seats=null");
+
+  const Lines whole = read_text("id: [1\nfoo: bar\n", DataFormat::Yaml, kYamlSchema);
+  BOOST_REQUIRE(whole.size() == 1u);
+  BOOST_TEST(whole[0].find("rejected key= field= value= reason=invalid YAML at line") != std::string::npos);
+  BOOST_TEST(whole[0].find("no record could be read") != std::string::npos);
+
+  CHECK_LINES(read_text("id: 1\n", DataFormat::Yaml, kYamlSchema),
+              "1: rejected key= field= value={id: 1} reason=the YAML data must be a sequence of mappings, found a "
+              "mapping");
+  BOOST_TEST(read_text("", DataFormat::Yaml, kYamlSchema).empty());
+  BOOST_TEST(read_text("# nothing\n", DataFormat::Yaml, kYamlSchema).empty());
+}
+
+BOOST_AUTO_TEST_CASE(invalid_utf8_in_yaml) {
+  const Lines out = read_text("- {id: \"caf\xE9\"}\n- {id: ok}\n", DataFormat::Yaml, "fields: {id: string}");
+  CHECK_LINES(out, "1: rejected key=caf\xEF\xBF\xBD field=id value=caf\xEF\xBF\xBD reason=invalid UTF-8",
+              "2: id=\"ok\"");
+}
+
+BOOST_AUTO_TEST_CASE(inference) {
+  Schema s;
+  const Lines out = read_inferred(
+      "- {id: A, health: 85, score: 1.5, ok: True, when: 2026-01-01, products: [crm, ma], usage: {seats: 3}}\n"
+      "- {id: B, health: 90, score: 2, ok: false, when: 2026-01-02, products: [1], nested: [{a: 1}], none: ~}\n",
+      DataFormat::Yaml, s);
+  BOOST_TEST(types_of(s) == "id:string health:int score:number ok:bool when:date products:list<string> usage.seats:int none:string");
+  CHECK_LINES(out,
+              "1: id=\"A\" health=85 score=num:1.5 ok=true when=2026-01-01 products=[\"crm\",\"ma\"] usage.seats=3 "
+              "none=null",
+              "2: id=\"B\" health=90 score=num:2 ok=false when=2026-01-02 products=[\"1\"] usage.seats=null none=null");
+}
+
+BOOST_AUTO_TEST_CASE(test_case_records) {
+  const Schema schema = schema_of(
+      "key: customer_id\nfields:\n  customer_id: {type: string, required: true}\n  health: {type: int, min: 0, max: 100}\n"
+      "  phase: {type: enum, values: [onboarding, adoption, expansion, renewal]}\n  renewal_date: date\n"
+      "  products: {type: list, of: string}\n");
+  const YAML::Node cases = YAML::Load(
+      "- {customer_id: C1, health: 85, phase: adoption,\n   renewal_date: 2026-02-24, products: [crm]}\n"
+      "- {customer_id: C2, health: 85, phase: adoptoin}\n"
+      "- {health: 101}\n");
+  Record record;
+  Rejection rejection;
+  BOOST_REQUIRE(kairos::convert_yaml_record(cases[0], schema, record, rejection) == Status::Record);
+  BOOST_TEST(show(record, schema) ==
+             "1: customer_id=\"C1\" health=85 phase=\"adoption\" renewal_date=2026-02-24 products=[\"crm\"]");
+  BOOST_REQUIRE(kairos::convert_yaml_record(cases[1], schema, record, rejection) == Status::Rejected);
+  BOOST_TEST(show(rejection) ==
+             "3: rejected key=C2 field=phase value=adoptoin reason=not a declared value (onboarding, adoption, "
+             "expansion, renewal) (did you mean 'adoption'?)");
+  BOOST_REQUIRE(kairos::convert_yaml_record(cases[2], schema, record, rejection) == Status::Rejected);
+  BOOST_TEST(show(rejection) == "4: rejected key= field=customer_id value= reason=required field is missing");
+
+  const Schema inferred = kairos::infer_schema_from_yaml({cases[0], cases[2]});
+  BOOST_TEST(types_of(inferred) == "customer_id:string health:int phase:string renewal_date:date products:list<string>");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(streaming)
+
+/// A large CSV with quoted cells, embedded newlines and CRLF; returns the
+/// expected record count, sum of n and line of the last row.
+std::string big_csv(int rows, long long& sum, uint64_t& last_line) {
+  std::string data = "id,n,note\r\n";
+  uint64_t line = 2;
+  sum = 0;
+  for (int i = 0; i < rows; ++i) {
+    last_line = line;
+    sum += i;
+    if (i % 13 == 0) {
+      data += fmt::format("R{},{},\"multi\nline, {}\"\r\n", i, i, i);
+      line += 2;
+    } else if (i % 7 == 0) {
+      data += fmt::format("R{},{},\"say \"\"{}\"\"\"\n", i, i, i);
+      line += 1;
+    } else {
+      data += fmt::format("R{},{},plain {}\n", i, i, i);
+      line += 1;
+    }
+  }
+  return data;
+}
+
+struct Totals {
+  size_t records = 0, rejected = 0;
+  long long sum = 0;
+  uint64_t last_line = 0;
+  std::string last_note;
+};
+
+Totals drain(DataInput& input, const Schema& schema) {
+  Totals t;
+  auto reader = input.reader(schema);
+  Record r;
+  Rejection rej;
+  for (Status s; (s = reader->next(r, rej)) != Status::End;) {
+    if (s == Status::Rejected) {
+      ++t.rejected;
+      continue;
+    }
+    ++t.records;
+    t.sum += r.values[1].i;
+    t.last_line = r.line;
+    t.last_note = std::string(r.values[2].str());
+  }
+  return t;
+}
+
+BOOST_AUTO_TEST_CASE(large_file_through_small_buffer) {
+  long long sum;
+  uint64_t last_line;
+  const std::string data = big_csv(200000, sum, last_line);
+  BOOST_TEST(data.size() > (size_t{3} << 20));
+  const TempFile file(data, "csv");
+  auto input = open_text(file, DataFormat::Csv);
+  const Schema schema = input->infer_schema();
+  BOOST_TEST(types_of(schema) == "id:string n:int note:string");
+  const Totals t = drain(*input, schema);
+  BOOST_TEST(t.records == 200000u);
+  BOOST_TEST(t.rejected == 0u);
+  BOOST_TEST(t.sum == sum);
+  BOOST_TEST(t.last_line == last_line);
+  BOOST_TEST(t.last_note == "plain 199999");
+}
+
+BOOST_AUTO_TEST_CASE(standard_input_keeps_the_inference_prefix) {
+  long long sum;
+  uint64_t last_line;
+  const std::string data = big_csv(200000, sum, last_line);
+  int fds[2];
+  BOOST_REQUIRE(::pipe(fds) == 0);
+  const int saved = ::dup(STDIN_FILENO);
+  ::dup2(fds[0], STDIN_FILENO);
+  ::close(fds[0]);
+  std::thread writer([&] {
+    size_t at = 0;
+    while (at < data.size()) {
+      const ssize_t n = ::write(fds[1], data.data() + at, std::min<size_t>(data.size() - at, 4096));
+      if (n <= 0) break;
+      at += static_cast<size_t>(n);
+    }
+    ::close(fds[1]);
+  });
+  Totals t;
+  bool threw = false;
+  {
+    std::string error;
+    auto input = DataInput::open("-", DataFormat::Csv, error);
+    BOOST_REQUIRE(input);
+    const Schema schema = input->infer_schema();
+    t = drain(*input, schema);
+    try {
+      input->reader(schema);
+    } catch (const std::logic_error&) {
+      threw = true;
+    }
+  }
+  writer.join();
+  ::dup2(saved, STDIN_FILENO);
+  ::close(saved);
+  BOOST_TEST(t.records == 200000u);
+  BOOST_TEST(t.sum == sum);
+  BOOST_TEST(t.last_line == last_line);
+  BOOST_TEST(threw);
+}
+
+BOOST_AUTO_TEST_CASE(huge_quoted_cell_and_long_json_line) {
+  std::string big(3 << 20, 'x');
+  for (size_t i = 1000; i < big.size(); i += 1000) big[i] = '\n';
+  const std::string data = "id,note\nA,\"" + big + "\"\nB,after\n";
+  const TempFile file(data, "csv");
+  const Schema schema = schema_of("fields: {id: string, note: string}");
+  auto input = open_text(file, DataFormat::Csv);
+  auto reader = input->reader(schema);
+  Record r;
+  Rejection rej;
+  BOOST_REQUIRE(reader->next(r, rej) == Status::Record);
+  BOOST_TEST(r.values[1].size == big.size());
+  BOOST_REQUIRE(reader->next(r, rej) == Status::Record);
+  BOOST_TEST(r.line == 2u + std::count(big.begin(), big.end(), '\n') + 1u);
+  BOOST_TEST(r.values[1].str() == "after");
+  BOOST_TEST(reader->next(r, rej) == Status::End);
+
+  const std::string json = "{\"id\":\"A\",\"note\":\"" + std::string(3 << 20, 'y') + "\"}\n{\"id\":\"B\"}";
+  const TempFile jfile(json, "jsonl");
+  auto jinput = open_text(jfile, DataFormat::Jsonl);
+  auto jreader = jinput->reader(schema);
+  BOOST_REQUIRE(jreader->next(r, rej) == Status::Record);
+  BOOST_TEST(r.values[1].size == (3u << 20));
+  BOOST_REQUIRE(jreader->next(r, rej) == Status::Record);
+  BOOST_TEST(r.line == 2u);
+  BOOST_TEST(jreader->next(r, rej) == Status::End);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(real_data)
+
+BOOST_AUTO_TEST_CASE(telco_customer_churn) {
+  std::string error;
+  auto input = DataInput::open(KAIROS_SHARED_DIR "/data/telco-customer-churn.csv", DataFormat::Csv, error);
+  BOOST_REQUIRE_MESSAGE(input, error);
+  const Schema s = input->infer_schema();
+  BOOST_TEST(types_of(s) ==
+             "customerID:string gender:string SeniorCitizen:int Partner:string Dependents:string tenure:int "
+             "PhoneService:string MultipleLines:string InternetService:string OnlineSecurity:string "
+             "OnlineBackup:string DeviceProtection:string TechSupport:string StreamingTV:string "
+             "StreamingMovies:string Contract:string PaperlessBilling:string PaymentMethod:string "
+             "MonthlyCharges:number TotalCharges:number Churn:string");
+  auto reader = input->reader(s);
+  Record r;
+  Rejection rej;
+  size_t records = 0, rejected = 0, null_total = 0, churned = 0;
+  long long tenure = 0, senior = 0;
+  double monthly = 0, total = 0;
+  std::string first, last;
+  uint64_t first_null_line = 0, last_line = 0;
+  for (Status st; (st = reader->next(r, rej)) != Status::End;) {
+    if (st == Status::Rejected) {
+      ++rejected;
+      BOOST_TEST_MESSAGE(show(rej));
+      continue;
+    }
+    ++records;
+    if (first.empty()) first = r.values[0].str();
+    last = r.values[0].str();
+    last_line = r.line;
+    tenure += r.values[5].i;
+    senior += r.values[2].i;
+    monthly += r.values[18].n;
+    if (r.values[19].is_null()) {
+      if (null_total++ == 0) {
+        first_null_line = r.line;
+        BOOST_TEST(r.values[0].str() == "4472-LVYGI");
+      }
+    } else {
+      total += r.values[19].n;
+    }
+    if (r.values[20].str() == "Yes") ++churned;
+  }
+  BOOST_TEST(records == 7043u);
+  BOOST_TEST(rejected == 0u);
+  BOOST_TEST(null_total == 11u);
+  BOOST_TEST(first_null_line == 490u);
+  BOOST_TEST(last_line == 7044u);
+  BOOST_TEST(first == "7590-VHVEG");
+  BOOST_TEST(last == "3186-AJIEK");
+  BOOST_TEST(tenure == 227990);
+  BOOST_TEST(senior == 1142);
+  BOOST_TEST(churned == 1869u);
+  BOOST_TEST(monthly == 456116.6, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(total == 16056168.7, boost::test_tools::tolerance(1e-9));
+}
+
+BOOST_AUTO_TEST_CASE(ravenstack_subscriptions_inferred) {
+  std::string error;
+  auto input = DataInput::open(KAIROS_SHARED_DIR "/data/ravenstack/ravenstack_subscriptions.csv", DataFormat::Csv, error);
+  BOOST_REQUIRE_MESSAGE(input, error);
+  const Schema s = input->infer_schema();
+  BOOST_TEST(types_of(s) ==
+             "subscription_id:string account_id:string start_date:date end_date:date plan_tier:string seats:int "
+             "mrr_amount:int arr_amount:int is_trial:bool upgrade_flag:bool downgrade_flag:bool churn_flag:bool "
+             "billing_frequency:string auto_renew_flag:bool");
+  auto reader = input->reader(s);
+  Record r;
+  Rejection rej;
+  size_t records = 0, rejected = 0, open_ended = 0, trials = 0, auto_renew = 0;
+  long long mrr = 0;
+  for (Status st; (st = reader->next(r, rej)) != Status::End;) {
+    if (st == Status::Rejected) {
+      ++rejected;
+      continue;
+    }
+    ++records;
+    if (r.values[3].is_null()) ++open_ended;
+    trials += r.values[8].b;
+    auto_renew += r.values[13].b;
+    mrr += r.values[6].i;
+  }
+  BOOST_TEST(records == 5000u);
+  BOOST_TEST(rejected == 0u);
+  BOOST_TEST(open_ended == 4514u);
+  BOOST_TEST(trials == 778u);
+  BOOST_TEST(auto_renew == 4005u);
+  BOOST_TEST(mrr == 11338747);
+}
+
+BOOST_AUTO_TEST_CASE(ravenstack_accounts_with_a_schema) {
+  const Schema s = schema_of(
+      "key: account_id\nfields:\n  account_id: {type: string, required: true}\n"
+      "  industry: {type: enum, values: [Cybersecurity, DevTools, EdTech, FinTech, HealthTech]}\n"
+      "  signup_date: date\n  plan: {type: enum, values: [Basic, Pro, Enterprise], column: plan_tier}\n"
+      "  seats: {type: int, min: 1}\n  trial: {type: bool, column: is_trial}\n  churned: {type: bool, column: churn_flag}\n");
+  std::string error;
+  auto input = DataInput::open(KAIROS_SHARED_DIR "/data/ravenstack/ravenstack_accounts.csv", DataFormat::Csv, error);
+  BOOST_REQUIRE_MESSAGE(input, error);
+  auto reader = input->reader(s);
+  Record r;
+  Rejection rej;
+  size_t records = 0, rejected = 0, churned = 0;
+  long long seats = 0;
+  std::string last;
+  for (Status st; (st = reader->next(r, rej)) != Status::End;) {
+    if (st == Status::Rejected) {
+      ++rejected;
+      continue;
+    }
+    ++records;
+    seats += r.values[4].i;
+    churned += r.values[6].b;
+    last = show(r, s);
+  }
+  BOOST_TEST(records == 500u);
+  BOOST_TEST(rejected == 0u);
+  BOOST_TEST(churned == 110u);
+  BOOST_TEST(seats == 10280);
+  BOOST_TEST(last.find("501: account_id=\"A-781cc0\"") == 0u);
+  BOOST_TEST(last.find("signup_date=2024-09-04") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
