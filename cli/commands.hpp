@@ -32,6 +32,10 @@ struct Command {
 Action setup_run(CLI::App& app);
 Action setup_check(CLI::App& app);
 Action setup_disasm(CLI::App& app);
+Action setup_test(CLI::App& app);
+Action setup_explain(CLI::App& app);
+Action setup_diff(CLI::App& app);
+Action setup_fmt(CLI::App& app);
 
 /// Every command, in the order `kairos --help` lists them.
 const std::vector<Command>& commands();

@@ -15,6 +15,10 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"run", "run playbooks over a data file and write the actions", setup_run},
       {"check", "parse, resolve, type-check and lint playbooks", setup_check},
+      {"test", "run the cases of *.test.yaml files", setup_test},
+      {"fmt", "format playbooks in the canonical layout", setup_fmt},
+      {"explain", "show why each rule fired or not for one record", setup_explain},
+      {"diff", "compare two versions of a playbook on a data set", setup_diff},
       {"disasm", "print the compiled bytecode of a playbook", setup_disasm},
   };
   return table;
