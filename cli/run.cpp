@@ -81,6 +81,9 @@ int run(const RunOptions& o) {
     std::cerr << build.render_diagnostics();
     return kExitErrors;
   }
+  if (build.mixed_schemas) {
+    throw UsageError("the playbooks declare different schemas, but a data file is read with one; give it with --schema");
+  }
   if (inferred && o.verbose) std::cerr << describe_schema(*build.schema);
 
   Output out(o.out);

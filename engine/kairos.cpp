@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "stdlib/modules.hpp"
@@ -77,30 +78,42 @@ Build Engine::compile(const std::vector<std::string>& playbooks, const BuildOpti
   }
   if (modules.size() != playbooks.size()) return build;
 
-  // The schema: --schema, else the first declared one, else the data's own.
-  std::optional<std::string> schema_path = options.schema_path;
-  if (!schema_path) {
-    for (size_t m : modules) {
-      if ((schema_path = declared_schema(c, m))) break;
-    }
-  }
-  if (schema_path) {
-    std::optional<Schema> schema = load_schema(*schema_path, c.sources, c.diags);
-    if (!schema) return build;
-    build.schema = std::make_shared<const Schema>(std::move(*schema));
-  } else if (options.infer_schema) {
-    build.schema = options.infer_schema();
-  }
-
+  // Each playbook's schema: --schema, else its own declaration, else the
+  // data's own (inferred once), else open fields. Files are loaded once.
+  std::map<std::string, std::shared_ptr<const Schema>> loaded;
+  std::shared_ptr<const Schema> inferred;
+  bool tried_inference = false;
   CompileOptions co;
   co.registry = registry_;
-  co.schema = build.schema;
   co.resolve_import = resolve_import;
   co.probes = options.probes;
+  bool schema_failed = false;
   for (size_t m : modules) {
+    std::optional<std::string> path = options.schema_path ? options.schema_path : declared_schema(c, m);
+    std::shared_ptr<const Schema> schema;
+    if (path) {
+      auto it = loaded.find(*path);
+      if (it == loaded.end()) {
+        std::optional<Schema> s = load_schema(*path, c.sources, c.diags);
+        it = loaded.emplace(*path, s ? std::make_shared<const Schema>(std::move(*s)) : nullptr).first;
+      }
+      schema = it->second;
+      if (!schema) {
+        schema_failed = true;
+        continue;
+      }
+    } else {
+      if (!tried_inference && options.infer_schema) inferred = options.infer_schema();
+      tried_inference = true;
+      schema = inferred;
+    }
+    if (!build.schema) build.schema = schema;
+    if (schema != build.schema) build.mixed_schemas = true;
+    co.schema = schema;
     std::shared_ptr<Program> p = kairos::compile(c, m, co);
     if (p) build.programs.push_back(std::move(p));
   }
+  if (schema_failed) build.programs.clear();
   if (build.programs.size() != modules.size()) build.programs.clear();
   return build;
 }

@@ -37,7 +37,8 @@ struct BuildOptions {
 struct Build {
   std::unique_ptr<Compilation> compilation = std::make_unique<Compilation>();
   std::vector<std::shared_ptr<Program>> programs;
-  std::shared_ptr<const Schema> schema;  ///< null: open fields (no schema, no data)
+  std::shared_ptr<const Schema> schema;  ///< the first playbook's; null: open fields (no schema, no data)
+  bool mixed_schemas = false;            ///< the playbooks use different schemas
 
   /// True when every playbook compiled without errors.
   bool ok() const { return !compilation->diags.has_errors() && !programs.empty(); }

@@ -248,10 +248,11 @@ std::vector<std::string> unknown_record_fields(const YAML::Node& map, const std:
     const std::string path = prefix.empty() ? it->first.Scalar() : prefix + "." + it->first.Scalar();
     bool exact = false, parent = false;
     for (const FieldSpec& f : schema.fields) {
-      if (f.source == path) exact = true;
-      if (f.source.size() > path.size() && f.source.compare(0, path.size(), path) == 0 &&
-          f.source[path.size()] == '.') {
-        parent = true;
+      for (const std::string* name : {&f.source, &f.name}) {
+        if (*name == path) exact = true;
+        if (name->size() > path.size() && name->compare(0, path.size(), path) == 0 && (*name)[path.size()] == '.') {
+          parent = true;
+        }
       }
     }
     if (exact) continue;
@@ -261,7 +262,10 @@ std::vector<std::string> unknown_record_fields(const YAML::Node& map, const std:
       continue;
     }
     std::vector<std::string> sources;
-    for (const FieldSpec& f : schema.fields) sources.push_back(f.source);
+    for (const FieldSpec& f : schema.fields) {
+      sources.push_back(f.name);
+      if (f.source != f.name) sources.push_back(f.source);
+    }
     const std::string near = grammar::did_you_mean(path, sources);
     problems.push_back(fmt::format("the record's field '{}' is not in the schema{}", path,
                                    near.empty() ? std::string() : fmt::format(" (did you mean '{}'?)", near)));

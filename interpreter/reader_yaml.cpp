@@ -116,7 +116,9 @@ RecordReader::Status convert_at(const YAML::Node& mapping, const Schema& schema,
   };
   std::string key;
   if (schema.key < schema.fields.size()) {
-    const YAML::Node* k = find(schema.fields[schema.key].source);
+    const FieldSpec& kf = schema.fields[schema.key];
+    const YAML::Node* k = find(kf.source);
+    if (k == nullptr && kf.name != kf.source) k = find(kf.name);
     if (k != nullptr && k->IsScalar()) key = k->Scalar();
   }
   out.values.resize(schema.fields.size());
@@ -124,7 +126,10 @@ RecordReader::Status convert_at(const YAML::Node& mapping, const Schema& schema,
   for (size_t i = 0; i < schema.fields.size(); ++i) {
     const FieldSpec& f = schema.fields[i];
     Value& v = out.values[i];
+    // A YAML record may name a field by its column (source) or, as playbooks
+    // and test files do, by the field's own name.
     const YAML::Node* n = find(f.source);
+    if (n == nullptr && f.name != f.source) n = find(f.name);
     if (n == nullptr) {
       v = Value::null();
     } else if (!value_from_node(*n, f, out.arena, v, reason)) {
