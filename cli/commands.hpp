@@ -5,8 +5,11 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "interpreter/record.hpp"
 
 namespace kairos::cli {
 
@@ -39,6 +42,11 @@ Action setup_fmt(CLI::App& app);
 
 /// Every command, in the order `kairos --help` lists them.
 const std::vector<Command>& commands();
+
+/// Opens a data file ("-" = standard input) in the format named by `format`
+/// (the option `flag`), else by the extension. Throws UsageError (exit 2)
+/// when the format is unknown or the file cannot be opened.
+std::unique_ptr<DataInput> open_data(const std::string& path, const std::string& format, const char* flag);
 
 /// Parses YYYY-MM-DD for --as-of, or throws UsageError.
 int32_t parse_as_of(const std::string& text);

@@ -36,19 +36,7 @@ bool same_schema(const Build& a, const Build& b) {
 
 int diff(const DiffOptions& o) {
   const int32_t as_of = o.as_of.empty() ? today_utc() : parse_as_of(o.as_of);
-  std::optional<DataFormat> format = o.data_format.empty() ? format_from_path(o.data) : format_from_name(o.data_format);
-  if (!format) {
-    throw UsageError(
-        o.data_format.empty()
-            ? fmt::format("cannot tell the format of '{}' from its extension; use --data-format csv|jsonl|yaml", o.data)
-            : fmt::format("unknown --data-format '{}' (use csv, jsonl or yaml)", o.data_format));
-  }
-  std::string error;
-  std::unique_ptr<DataInput> input = DataInput::open(o.data, *format, error);
-  if (!input) {
-    std::cerr << "kairos: " << error << "\n";
-    return kExitUsage;
-  }
+  std::unique_ptr<DataInput> input = open_data(o.data, o.data_format, "--data-format");
 
   Engine engine;
   BuildOptions bo;
@@ -75,11 +63,7 @@ int diff(const DiffOptions& o) {
           "the two versions use different schemas, so the data is read twice; "
           "standard input can be read only once (pass a file, or --schema)");
     }
-    second_input = DataInput::open(o.data, *format, error);
-    if (!second_input) {
-      std::cerr << "kairos: " << error << "\n";
-      return kExitUsage;
-    }
+    second_input = open_data(o.data, o.data_format, "--data-format");
     new_reader = second_input->reader(*new_build.schema);
   }
 

@@ -14,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "engine/kairos.hpp"
+#include "engine/pipeline.hpp"
 #include "interpreter/writer.hpp"
 
 namespace kairos::cli {
@@ -55,18 +56,7 @@ std::string describe_schema(const Schema& s) {
 int run(const RunOptions& o) {
   const int32_t as_of = o.as_of.empty() ? today_utc() : parse_as_of(o.as_of);
   if (o.threads < 1) throw UsageError("--threads must be 1 or more");
-  std::optional<DataFormat> format = o.format.empty() ? format_from_path(o.data) : format_from_name(o.format);
-  if (!format) {
-    throw UsageError(o.format.empty()
-                         ? fmt::format("cannot tell the format of '{}' from its extension; use --format csv|jsonl|yaml", o.data)
-                         : fmt::format("unknown --format '{}' (use csv, jsonl or yaml)", o.format));
-  }
-  std::string error;
-  std::unique_ptr<DataInput> input = DataInput::open(o.data, *format, error);
-  if (!input) {
-    std::cerr << "kairos: " << error << "\n";
-    return kExitUsage;
-  }
+  std::unique_ptr<DataInput> input = open_data(o.data, o.format, "--format");
 
   Engine engine;
   BuildOptions bo;
@@ -88,41 +78,31 @@ int run(const RunOptions& o) {
 
   Output out(o.out);
   Output errors_out(o.errors, /*atomic=*/false);
-  std::string buffer;
-  buffer.reserve(1 << 20);
-  std::unique_ptr<ActionSink> sink;
-  if (o.output == "csv") {
-    buffer += CsvWriter::header();
-    sink = std::make_unique<CsvWriter>(buffer);
-  } else {
-    sink = std::make_unique<JsonlWriter>(buffer, !o.no_facts);
-  }
+  std::string pending;  // output is written in chunks of about 1 MiB
+  pending.reserve(1 << 20);
+  if (o.output == "csv") pending += CsvWriter::header();
+  PipelineOptions po;
+  po.threads = o.threads;
+  po.format = o.output == "csv" ? OutputFormat::Csv : OutputFormat::Jsonl;
+  po.facts = !o.no_facts;
 
-  Runner runner(build, engine.registry(), as_of);
   std::unique_ptr<RecordReader> reader = input->reader(*build.schema);
-  Record record;
-  Rejection rejection;
-  uint64_t evaluated = 0, rejected = 0;
   const auto start = std::chrono::steady_clock::now();
-  for (;;) {
-    const RecordReader::Status status = reader->next(record, rejection);
-    if (status == RecordReader::Status::End) break;
-    if (status == RecordReader::Status::Rejected) {
-      ++rejected;
-      errors_out.write(rejection_json(rejection));
-      continue;
-    }
-    ++evaluated;
-    runner.run(record, *sink);
-    if (buffer.size() >= (1 << 20)) {
-      out.write(buffer);
-      buffer.clear();
-    }
-  }
-  out.write(buffer);
+  const PipelineStats stats = run_pipeline(
+      build, engine.registry(), as_of, *reader, po,
+      [&](std::string_view bytes) {
+        pending.append(bytes);
+        if (pending.size() >= (1 << 20)) {
+          out.write(pending);
+          pending.clear();
+        }
+      },
+      [&](const Rejection& r) { errors_out.write(rejection_json(r)); });
+  out.write(pending);
   out.commit();
   errors_out.commit();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const uint64_t evaluated = stats.evaluated, rejected = stats.rejected;
 
   if (!o.quiet) {
     std::string s = fmt::format("kairos: {} records: {} evaluated, {} rejected; {:.3f} s, {:.0f} records/s\n",
@@ -130,15 +110,15 @@ int run(const RunOptions& o) {
                                 seconds > 0 ? static_cast<double>(evaluated + rejected) / seconds : 0.0);
     for (size_t p = 0; p < build.programs.size(); ++p) {
       const Program& program = *build.programs[p];
-      const Vm& vm = runner.vm(p);
       for (size_t r = 0; r < program.rules.size(); ++r) {
-        const uint64_t n = r < vm.actions().size() ? vm.actions()[r] : 0;
+        const uint64_t n = r < stats.actions[p].size() ? stats.actions[p][r] : 0;
+        const uint64_t w = r < stats.warnings[p].size() ? stats.warnings[p][r] : 0;
         s += fmt::format("  {}/{}: {} action{}", program.name, program.rules[r].name, n, n == 1 ? "" : "s");
-        if (r < vm.warnings().size() && vm.warnings()[r] > 0) s += fmt::format(", {} warnings", vm.warnings()[r]);
+        if (w > 0) s += fmt::format(", {} runtime warning{}", w, w == 1 ? "" : "s");
         s += '\n';
       }
-      if (vm.dropped_proposals() > 0) {
-        s += fmt::format("  {}: {} proposals dropped by max_proposals\n", program.name, vm.dropped_proposals());
+      if (stats.dropped_proposals[p] > 0) {
+        s += fmt::format("  {}: {} proposals dropped by max_proposals\n", program.name, stats.dropped_proposals[p]);
       }
     }
     if (rejected > 0) {

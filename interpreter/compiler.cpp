@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "grammar/parser.hpp"
+#include "interpreter/optimize.hpp"
 #include "interpreter/vm.hpp"
 
 namespace kairos {
@@ -362,13 +363,20 @@ class Compiler {
     }
   }
 
+  /// Runs a constant segment (ending in Return) on the VM.
+  Value fold(const Segment& seg) {
+    vm_->begin(nullptr);
+    vm_->reserve(static_cast<size_t>(seg.max_depth) + 1, program_->locals);
+    return vm_->execute(seg.code.data(), 0);
+  }
+
   /// Compiles an expression that must be constant and folds it.
   bool fold_standalone(const Expr& e, Value& out) {
     Segment seg;
     Typed t = expr(seg, e, {});
     if (!t.ok || !t.constant) return false;
     seg.emit(Op::Return, e.span);
-    out = vm_->execute(seg.code.data(), 0);
+    out = fold(seg);
     return true;
   }
 
@@ -395,7 +403,7 @@ class Compiler {
       return;
     }
     seg.emit(Op::Return, b.decl->value->span);
-    const Value v = vm_->execute(seg.code.data(), 0);
+    const Value v = fold(seg);
     b.value = program_->chunk.constants[program_->chunk.add_constant(v)];
     b.type = t.type;
     b.constant = true;
@@ -444,8 +452,9 @@ class Compiler {
     }
   }
 
-  /// Appends a finished segment to the chunk and returns its entry.
-  uint32_t append(const Segment& seg) {
+  /// Optimizes a finished segment, appends it to the chunk and returns its entry.
+  uint32_t append(Segment& seg) {
+    optimize_segment(seg.code, seg.spans);
     Chunk& ch = program_->chunk;
     const uint32_t base = static_cast<uint32_t>(ch.code.size());
     for (size_t i = 0; i < seg.code.size(); ++i) {
@@ -470,8 +479,8 @@ class Compiler {
       if (op_operand(in.op) == Operand::Jump) in.a -= static_cast<uint32_t>(start);
     }
     tail.code.push_back(Instr{Op::Return, 0, 0, 0});
-    vm_->begin(nullptr);
-    const Value v = vm_->execute(tail.code.data(), 0);
+    tail.max_depth = seg.max_depth;
+    const Value v = fold(tail);
     const Span span = Span::cover(seg.spans[start], seg.spans.back());
     seg.code.resize(start);
     seg.spans.resize(start);
@@ -486,9 +495,15 @@ class Compiler {
     std::map<std::string, Span> seen;
     std::vector<CompiledRule> compiled;
     uint32_t order = 0;
+    constexpr uint32_t kMaxRules = 10000;  // a hard limit: docs/limits.md
     for (const ast::Decl& d : main_.decls) {
       if (d.kind != ast::DeclKind::Rule || !d.rule) continue;
       const ast::Rule& r = *d.rule;
+      if (order == kMaxRules) {
+        diags_.error("limit", r.span, fmt::format("a playbook may have at most {} rules", kMaxRules),
+                     "split the playbook into several and run them together");
+        break;
+      }
       CompiledRule cr;
       cr.name = r.name.empty() ? fmt::format("rule#{}", r.anonymous_index) : r.name;
       cr.description = r.description;

@@ -63,9 +63,18 @@ std::string disassemble(const Program& p, const grammar::SourceManager& sources,
     switch (op_operand(in.op)) {
       case Operand::None: break;
       case Operand::Constant: fmt::format_to(w, "{:<6} ; {}", in.a, constant_text(c.constants[in.a])); break;
-      case Operand::Field:
-        fmt::format_to(w, "{:<6} ; {}", in.a, p.schema && in.a < p.schema->fields.size() ? p.schema->fields[in.a].name : "?");
+      case Operand::Field: {
+        const std::string field = p.schema && in.a < p.schema->fields.size() ? p.schema->fields[in.a].name : "?";
+        if (in.op == Op::Field) {
+          fmt::format_to(w, "{:<6} ; {}", in.a, field);
+        } else {
+          static const char* kCompare[] = {"==", "!=", "<", "<=", ">", ">="};
+          const int which = static_cast<int>(in.op) - static_cast<int>(Op::FieldEqConst);
+          fmt::format_to(w, "{:<6} ; {} {} {}", fmt::format("{} {}", in.a, in.b), field, kCompare[which],
+                         constant_text(c.constants[in.b]));
+        }
         break;
+      }
       case Operand::Let: fmt::format_to(w, "{:<6} ; {}", in.a, in.a < p.lets.size() ? p.lets[in.a].name : "?"); break;
       case Operand::Local: fmt::format_to(w, "{}", in.a); break;
       case Operand::Jump: fmt::format_to(w, "@{:04}", in.a); break;

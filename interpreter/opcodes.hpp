@@ -11,7 +11,8 @@
 ///     +-------+-------+---------------+-------------------------------+
 ///
 /// `a` is a constant, field, let, local, builtin index or a jump target (an
-/// absolute code offset); `b` is an argument or element count.
+/// absolute code offset); `b` is an argument or element count, or for the
+/// fused Field*Const instructions the constant's index.
 
 #include <cstdint>
 
@@ -52,7 +53,13 @@ enum class Operand : uint8_t { None, Constant, Field, Let, Local, Jump, Builtin,
   X(Call,            Operand::Builtin,   1, "call builtin a with the b top values (pops b)")        \
   X(MakeList,        Operand::Count,     1, "pop b values into a list")                             \
   X(Interpolate,     Operand::Count,     1, "pop b values and join their text into a string")       \
-  X(Return,          Operand::None,     -1, "end of the segment: pop the result")
+  X(Return,          Operand::None,     -1, "end of the segment: pop the result")                   \
+  X(FieldEqConst,    Operand::Field,    +1, "push field a == constant b (Field, Const, Eq fused)")  \
+  X(FieldNeConst,    Operand::Field,    +1, "push field a != constant b")                           \
+  X(FieldLtConst,    Operand::Field,    +1, "push field a < constant b")                            \
+  X(FieldLeConst,    Operand::Field,    +1, "push field a <= constant b")                           \
+  X(FieldGtConst,    Operand::Field,    +1, "push field a > constant b")                            \
+  X(FieldGeConst,    Operand::Field,    +1, "push field a >= constant b")
 
 enum class Op : uint8_t {
 #define KAIROS_OP_ENUM(name, operand, stack, meaning) name,

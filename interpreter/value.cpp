@@ -1,5 +1,6 @@
 #include "interpreter/value.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <new>
@@ -22,7 +23,10 @@ void* Arena::allocate(size_t n) {
     ++block_;
     used_ = 0;
   }
-  const size_t size = n > 65536 ? n : 65536;
+  // Blocks start small and double, so the many per-record arenas of a batch
+  // stay small while a record with big strings still gets room quickly.
+  const size_t grown = blocks_.empty() ? 1024 : std::min<size_t>(blocks_.back().size * 2, 65536);
+  const size_t size = n > grown ? n : grown;
   char* data = static_cast<char*>(std::malloc(size));
   if (data == nullptr) throw std::bad_alloc();
   blocks_.push_back({data, size});

@@ -37,6 +37,11 @@ void Vm::begin(const Record* record) {
 
 Value Vm::eval(uint32_t entry) { return execute(program_.chunk.code.data(), entry); }
 
+void Vm::reserve(size_t stack, size_t locals) {
+  if (stack_.size() < sp_ + stack + 64) stack_.resize(sp_ + stack + 64);
+  if (locals_.size() < locals) locals_.resize(locals);
+}
+
 namespace {
 
 bool equal(const Value& a, const Value& b) {
@@ -108,9 +113,9 @@ Value bool_or_null(int c, bool (*test)(int)) {
 }  // namespace
 
 Value Vm::execute(const Instr* code, uint32_t pc) {
+  // begin() (or reserve()) sized the stack for the deepest evaluation: the
+  // sum of every segment's depth bounds any chain of nested lets.
   const size_t base = sp_;
-  if (stack_.size() < sp_ + 64) stack_.resize(sp_ + 1024);
-  if (locals_.size() < program_.locals) locals_.resize(program_.locals);
   Value* stack = stack_.data();
   size_t sp = sp_;
   const Value* constants = program_.chunk.constants.data();
@@ -127,7 +132,6 @@ Value Vm::execute(const Instr* code, uint32_t pc) {
         if (let_epoch_[in.a] != epoch_) {
           sp_ = sp;
           const Value v = execute(program_.chunk.code.data(), program_.lets[in.a].entry);
-          stack = stack_.data();  // the recursive call may have grown the stack
           let_values_[in.a] = v;
           let_epoch_[in.a] = epoch_;
         }
@@ -270,6 +274,32 @@ Value Vm::execute(const Instr* code, uint32_t pc) {
         scratch_.clear();
         for (uint32_t i = 0; i < in.b; ++i) append_text(scratch_, stack[sp + i]);
         stack[sp++] = Value::string(arena_.copy(scratch_));
+        break;
+      }
+      case Op::FieldEqConst:
+      case Op::FieldNeConst: {
+        const Value v = record_ != nullptr ? record_->values[in.a] : Value::null();
+        const Value& c = constants[in.b];
+        if (v.is_null() || c.is_null()) {
+          stack[sp++] = Value::null();
+        } else {
+          const bool eq = equal(v, c);
+          stack[sp++] = Value::boolean(in.op == Op::FieldEqConst ? eq : !eq);
+        }
+        break;
+      }
+      case Op::FieldLtConst:
+      case Op::FieldLeConst:
+      case Op::FieldGtConst:
+      case Op::FieldGeConst: {
+        const Value v = record_ != nullptr ? record_->values[in.a] : Value::null();
+        const int c = compare(v, constants[in.b]);
+        switch (in.op) {
+          case Op::FieldLtConst: stack[sp++] = bool_or_null(c, [](int x) { return x < 0; }); break;
+          case Op::FieldLeConst: stack[sp++] = bool_or_null(c, [](int x) { return x <= 0; }); break;
+          case Op::FieldGtConst: stack[sp++] = bool_or_null(c, [](int x) { return x > 0; }); break;
+          default: stack[sp++] = bool_or_null(c, [](int x) { return x >= 0; }); break;
+        }
         break;
       }
       case Op::Return: {

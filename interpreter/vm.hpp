@@ -50,6 +50,9 @@ class Vm {
   void begin(const Record* record);
   /// Evaluates the expression segment at `entry` for the current record.
   Value eval(uint32_t entry);
+  /// Makes room for `stack` more values and `locals` local slots (for code
+  /// that is not part of the program yet, as when the compiler folds).
+  void reserve(size_t stack, size_t locals);
   /// Runs code from `pc` in an arbitrary instruction array (constant folding).
   Value execute(const Instr* code, uint32_t pc);
   /// Runs every rule of the program for `record`, emitting actions to `sink`.

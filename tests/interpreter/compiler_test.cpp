@@ -114,6 +114,18 @@ BOOST_AUTO_TEST_CASE(kleene_logic_tables) {
   BOOST_TEST(e("health > 1 or health > 2") == "null");
 }
 
+BOOST_AUTO_TEST_CASE(fused_comparisons_keep_jump_targets) {
+  // The else branch ends in `Field` right before `Const; Eq`: a jump lands on
+  // the Const, so the three must not be fused.
+  Eval e;
+  e.health(3).ratio(1);
+  BOOST_TEST(e("(if health > 5 then ratio else health) == 3") == "true");
+  e.health(9);
+  BOOST_TEST(e("(if health > 5 then ratio else health) == 3") == "false");
+  BOOST_TEST(e("health >= 9 and ratio < 2 and health != 4") == "true");
+  BOOST_TEST(e("health > 9 or ratio <= 0 or health == 9") == "true");
+}
+
 BOOST_AUTO_TEST_CASE(if_takes_else_on_null) {
   Eval e;
   BOOST_TEST(e("if health > 5 then 1 else 2") == "2");
@@ -306,7 +318,8 @@ BOOST_AUTO_TEST_CASE(constants_are_folded_and_disassembled) {
   BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
   const std::string listing = disassemble(*c->program, c->c.sources, stdlib::builtins());
   BOOST_TEST(listing.find("Const") != std::string::npos);
-  BOOST_TEST(listing.find("; 80") != std::string::npos);
+  BOOST_TEST(listing.find("FieldGeConst") != std::string::npos);
+  BOOST_TEST(listing.find("; health >= 80") != std::string::npos);
   BOOST_TEST(listing.find("Mul") == std::string::npos);
   BOOST_TEST(listing.find("; health") != std::string::npos);
 }
