@@ -70,6 +70,49 @@ Location locate(const SourceManager& sources, const Diagnostic& d) {
 
 static const char* severity_name(Severity s) { return s == Severity::Error ? "error" : "warning"; }
 
+namespace {
+
+/// One displayed character of a source line.
+struct Glyph {
+  std::string text;  ///< what is printed (invalid bytes and controls replaced)
+  int width;         ///< terminal columns: 2 for wide East Asian characters
+};
+
+bool is_wide(uint32_t cp) {
+  return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+         (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1FAFF) || (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+/// Splits a line into code points, one glyph each (columns count code
+/// points, as SourceFile::locate does).
+std::vector<Glyph> glyphs(std::string_view line) {
+  std::vector<Glyph> out;
+  for (size_t i = 0; i < line.size();) {
+    const unsigned char c = static_cast<unsigned char>(line[i]);
+    const size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool valid = n > 0 && i + n <= line.size();
+    uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+    for (size_t k = 1; valid && k < n; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(line[i + k]);
+      valid = (cc & 0xC0) == 0x80;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (!valid) {
+      out.push_back({"\xEF\xBF\xBD", 1});  // U+FFFD for a byte that is not UTF-8
+      ++i;
+      continue;
+    }
+    if (c == '\t') out.push_back({"\t", 1});
+    else if (cp < 0x20 || cp == 0x7F) out.push_back({"?", 1});
+    else out.push_back({std::string(line.substr(i, n)), is_wide(cp) ? 2 : 1});
+    i += n;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string render_text(const SourceManager& sources, const Diagnostic& d) {
   if (!d.has_position) {
     return fmt::format("{}: {}: {}\n", d.path, severity_name(d.severity), d.message);
@@ -78,21 +121,32 @@ std::string render_text(const SourceManager& sources, const Diagnostic& d) {
   const Location loc = locate(sources, d);
   std::string out = fmt::format("{}:{}:{}: {}: {}\n", loc.path, loc.line, loc.column,
                                 severity_name(d.severity), d.message);
-  const std::string_view line = f.line_text(loc.line);
-  const std::string gutter = fmt::format("{:>5}", loc.line);
-  out += fmt::format("{} | {}\n", gutter, line);
-  // The caret line mirrors tabs so it stays aligned under the source text.
-  std::string pad;
-  uint32_t col = 1;
-  for (size_t i = 0; i < line.size() && col < loc.column; ++i) {
-    const unsigned char c = static_cast<unsigned char>(line[i]);
-    if ((c & 0xC0) == 0x80) continue;
-    pad += c == '\t' ? '\t' : ' ';
-    ++col;
-  }
-  uint32_t width = 1;
+  const std::vector<Glyph> line = glyphs(f.line_text(loc.line));
+  size_t caret = std::min<size_t>(loc.column - 1, line.size());
+  size_t width = 1;
   if (loc.end_line == loc.line && loc.end_column > loc.column) width = loc.end_column - loc.column;
-  out += fmt::format("{} | {}^{}\n", std::string(gutter.size(), ' '), pad, std::string(width - 1, '~'));
+  // Very long lines show a window around the caret.
+  constexpr size_t kBefore = 60, kWindow = 120;
+  size_t first = caret > kBefore && line.size() > kWindow ? caret - kBefore : 0;
+  size_t last = std::min(line.size(), first + kWindow);
+  const std::string gutter = fmt::format("{:>5}", loc.line);
+  std::string text = first > 0 ? "..." : "";
+  std::string marks = first > 0 ? "   " : "";
+  for (size_t i = first; i < last; ++i) {
+    text += line[i].text;
+    if (i < caret) {
+      // The caret line mirrors tabs so it stays aligned under the source text.
+      marks += line[i].text == "\t" ? std::string("\t") : std::string(static_cast<size_t>(line[i].width), ' ');
+    } else if (i < caret + width) {
+      marks += std::string(static_cast<size_t>(line[i].width), i == caret ? '^' : '~');
+      if (i == caret && line[i].width == 2) marks.back() = '~';
+    }
+  }
+  if (last < line.size()) text += "...";
+  if (caret >= last) marks += '^';
+  out += fmt::format("{} | {}\n", gutter, text);
+  while (!marks.empty() && marks.back() == ' ') marks.pop_back();
+  out += fmt::format("{} | {}\n", std::string(gutter.size(), ' '), marks);
   if (!d.help.empty()) out += fmt::format("{} = help: {}\n", std::string(gutter.size(), ' '), d.help);
   return out;
 }

@@ -904,6 +904,7 @@ class Compiler {
         check_enum_value(n, e.span, ctx);
         return constant(seg, e, Value::string(n), *ctx.hint);
       }
+      warn_if_field_typo(e);
       return constant(seg, e, Value::string(n), Type::of(TypeKind::String));
     }
     if (open_schema_) {
@@ -928,6 +929,16 @@ class Compiler {
     diags_.error("unknown-field", e.span,
                  fmt::format("unknown field '{}'{}", n, near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
     return fail();
+  }
+
+  /// A symbol spelled almost like a field is most likely a typo of it.
+  void warn_if_field_typo(const Expr& e) {
+    if (!program_->schema) return;
+    const std::string near = grammar::did_you_mean(e.text, program_->schema->names());
+    if (near.empty()) return;
+    diags_.warning("symbol-like-field", e.span,
+                   fmt::format("'{}' is read as the text \"{}\"; did you mean the field '{}'?", e.text, e.text, near),
+                   fmt::format("write \"{}\" in quotes if you mean the text", e.text));
   }
 
   Typed call(Segment& seg, const Expr& e) {

@@ -254,6 +254,13 @@ BOOST_AUTO_TEST_CASE(lints_are_warnings) {
   BOOST_TEST(out.find("warning: rule 'a' can never run: rule 'b' always fires first and stops") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_symbol_spelled_like_a_field_is_flagged) {
+  auto c = compile_text("rule r when name == helth then tag \"x\"\n", sample_schema());
+  BOOST_REQUIRE(c->program);
+  BOOST_TEST(c->diagnostics().find("test.play:1:21: warning: 'helth' is read as the text \"helth\"; did you mean "
+                                   "the field 'health'?") == 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(rules)
