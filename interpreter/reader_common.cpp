@@ -17,8 +17,6 @@ namespace {
 constexpr size_t kChunk = size_t{1} << 20;  // bytes read at a time
 constexpr size_t kMinRead = size_t{1} << 16;
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
@@ -67,9 +65,11 @@ size_t ByteSource::refill(size_t keep) {
     dropped_ += drop;
   }
   if (eof_) return drop;
-  if (buf_.size() - end_ < kMinRead) buf_.resize(std::max(kChunk, buf_.size() * 2));
+  if (buf_.size() - end_ < kMinRead + kPadding) buf_.resize(std::max(kChunk, buf_.size() * 2));
   for (;;) {
-    const ssize_t n = ::read(fd_, buf_.data() + end_, buf_.size() - end_);
+    size_t want = buf_.size() - kPadding - end_;
+    if (cap_ > 0 && want > cap_) want = cap_;
+    const ssize_t n = ::read(fd_, buf_.data() + end_, want);
     if (n > 0) {
       end_ += static_cast<size_t>(n);
       break;
@@ -95,13 +95,6 @@ bool ByteSource::rewind() {
 std::string ByteSource::read_all() {
   while (!eof_) refill(0);
   return std::string(buf_.data(), end_);
-}
-
-bool is_blank(std::string_view s) {
-  for (const char c : s) {
-    if (!is_space(c)) return false;
-  }
-  return true;
 }
 
 bool valid_utf8(std::string_view s) {
@@ -146,25 +139,7 @@ std::string printable(std::string_view s, size_t limit) {
   return out;
 }
 
-bool parse_int(std::string_view s, int64_t& out) {
-  size_t i = 0;
-  const bool negative = !s.empty() && s[0] == '-';
-  if (negative) i = 1;
-  if (i == s.size()) return false;
-  const uint64_t limit = negative ? uint64_t{1} << 63 : (uint64_t{1} << 63) - 1;
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c < '0' || c > '9') return false;
-    const unsigned d = static_cast<unsigned>(c - '0');
-    if (v > (limit - d) / 10) return false;
-    v = v * 10 + d;
-  }
-  out = negative ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
-  return true;
-}
-
-bool parse_number(std::string_view s, double& out) {
+bool parse_number_general(std::string_view s, double& out) {
   const char* b = s.data();
   const char* e = b + s.size();
   // strtod takes a leading '+', std::from_chars does not.
@@ -233,8 +208,13 @@ bool all_digits(std::string_view s) {
 
 }  // namespace
 
-bool scalar_from_text(std::string_view text, TypeKind kind, const EnumValues* values, Arena& arena,
-                      Value& out, std::string& reason) {
+namespace {
+
+/// scalar_from_text; without kCopy, string values point at `text` itself
+/// (which the caller has put in the arena).
+template <bool kCopy>
+bool convert_scalar(std::string_view text, TypeKind kind, const EnumValues* values, Arena& arena, Value& out,
+                    std::string& reason) {
   switch (kind) {
     case TypeKind::Int: {
       int64_t v;
@@ -276,7 +256,7 @@ bool scalar_from_text(std::string_view text, TypeKind kind, const EnumValues* va
       if (values != nullptr) {
         for (const std::string& v : values->values) {
           // The schema outlives every record, so the value can point into it.
-          if (v == text) {
+          if (same_text(v, text)) {
             out = Value::string(v);
             return true;
           }
@@ -284,7 +264,7 @@ bool scalar_from_text(std::string_view text, TypeKind kind, const EnumValues* va
         reason = enum_reason(text, *values);
         return false;
       }
-      out = Value::string(arena.copy(text));
+      out = Value::string(kCopy ? arena.copy(text) : text);
       return true;
     }
     case TypeKind::String:
@@ -293,8 +273,27 @@ bool scalar_from_text(std::string_view text, TypeKind kind, const EnumValues* va
     case TypeKind::Any:
       break;
   }
-  out = Value::string(arena.copy(text));
+  out = Value::string(kCopy ? arena.copy(text) : text);
   return true;
+}
+
+/// Whether a value of `kind` made from text points at that text.
+bool keeps_text(TypeKind kind, const EnumValues* values) {
+  switch (kind) {
+    case TypeKind::Int:
+    case TypeKind::Number:
+    case TypeKind::Bool:
+    case TypeKind::Date: return false;
+    case TypeKind::Enum: return values == nullptr;
+    default: return true;
+  }
+}
+
+}  // namespace
+
+bool scalar_from_text(std::string_view text, TypeKind kind, const EnumValues* values, Arena& arena,
+                      Value& out, std::string& reason) {
+  return convert_scalar<true>(text, kind, values, arena, out, reason);
 }
 
 bool check_bounds(const Value& v, const FieldSpec& f, std::string& reason) {
@@ -312,35 +311,48 @@ bool check_bounds(const Value& v, const FieldSpec& f, std::string& reason) {
 }
 
 bool value_from_text(std::string_view text, const FieldSpec& f, Arena& arena, Value& out,
-                     std::string& reason) {
+                     std::string& reason, bool utf8_checked, bool in_arena) {
   if (is_blank(text)) {
     out = Value::null();
     return true;
   }
-  if (!valid_utf8(text)) {
+  if (!utf8_checked && !valid_utf8(text)) {
     reason = "invalid UTF-8";
     return false;
   }
+  const EnumValues* values = f.type.enum_values.get();
   if (f.type.kind != TypeKind::List) {
-    return scalar_from_text(text, f.type.kind, f.type.enum_values.get(), arena, out, reason) &&
-           check_bounds(out, f, reason);
+    const bool ok = in_arena ? convert_scalar<false>(text, f.type.kind, values, arena, out, reason)
+                             : convert_scalar<true>(text, f.type.kind, values, arena, out, reason);
+    if (!ok) return false;
+    return (!f.min && !f.max) || check_bounds(out, f, reason);
   }
   // A list cell: items split on the separator, trimmed; empty items are skipped.
   const std::string_view sep = f.separator.empty() ? std::string_view(";") : std::string_view(f.separator);
+  // Where the item starting at `at` ends.
+  auto item_end = [&](size_t at) {
+    if (sep.size() == 1) {
+      while (at < text.size() && text[at] != sep[0]) ++at;
+      return at;
+    }
+    return std::min(text.find(sep, at), text.size());
+  };
   uint32_t count = 0;
   for (size_t at = 0;;) {
-    const size_t end = std::min(text.find(sep, at), text.size());
+    const size_t end = item_end(at);
     if (!is_blank(text.substr(at, end - at))) ++count;
     if (end == text.size()) break;
     at = end + sep.size();
   }
+  // Items that keep their text point into one copy of the whole cell.
+  if (!in_arena && keeps_text(f.type.elem, values)) text = arena.copy(text);
   Value* items = arena.values(count);
   uint32_t n = 0;
   for (size_t at = 0;;) {
-    const size_t end = std::min(text.find(sep, at), text.size());
+    const size_t end = item_end(at);
     const std::string_view item = trim(text.substr(at, end - at));
     if (!item.empty()) {
-      if (!scalar_from_text(item, f.type.elem, f.type.enum_values.get(), arena, items[n], reason)) {
+      if (!convert_scalar<false>(item, f.type.elem, values, arena, items[n], reason)) {
         reason = fmt::format("list item '{}': {}", item, reason);
         return false;
       }

@@ -4,7 +4,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 #include "interpreter/reader_common.hpp"
@@ -20,31 +23,106 @@ struct Cell {
   bool escaped = false;  ///< holds "" pairs that stand for one quote
 };
 
+/// Finds the next ',' or '\n' (or the next '"') at or after a position,
+/// from the bit masks of the 64-byte block that starts there. Blocks follow
+/// one another, and a row reuses the block where the previous row ended, so
+/// each byte is looked at about once. The masks say nothing about quoting:
+/// the parser decides which quotes matter (only at the start of a field).
+class CsvBlocks {
+ public:
+  /// Forgets the block: call whenever the buffer moves or grows.
+  void reset() { base_ = kNone; }
+  size_t next_sep(const char* d, size_t n, size_t from) { return next<false>(d, n, from); }
+  size_t next_quote(const char* d, size_t n, size_t from) { return next<true>(d, n, from); }
+
+ private:
+  static constexpr size_t kNone = SIZE_MAX;
+
+  /// The first position in [from, n) holding a separator (or a quote), else n.
+  template <bool kQuote>
+  size_t next(const char* d, size_t n, size_t from) {
+    while (from < n) {
+      if (from < base_ || from - base_ >= 64) load(d, n, from);
+      const uint64_t m = (kQuote ? quote_ : sep_) >> (from - base_);
+      if (m != 0) return from + static_cast<size_t>(std::countr_zero(m));
+      from = base_ + 64;
+    }
+    return n;
+  }
+
+  /// The masks of d[at, at + 64); bits past n are cleared. ByteSource keeps
+  /// kPadding readable bytes after its data, so the load stays in bounds.
+  void load(const char* d, size_t n, size_t at) {
+    base_ = at;
+    csv_block_masks(d + at, sep_, quote_);
+    if (n - at < 64) {
+      const uint64_t keep = (uint64_t{1} << (n - at)) - 1;
+      sep_ &= keep;
+      quote_ &= keep;
+    }
+  }
+
+  size_t base_ = kNone;
+  uint64_t sep_ = 0, quote_ = 0;
+};
+
+/// The first byte at or after `from` in d[0, n) with its high bit set, else n.
+/// Reads up to 15 bytes past n (within ByteSource's padding).
+size_t next_non_ascii(const char* d, size_t n, size_t from) {
+  size_t i = from;
+#if defined(__SSE2__)
+  for (; i < n; i += 16) {
+    uint32_t m = static_cast<uint32_t>(_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i))));
+    if (n - i < 16) m &= (uint32_t{1} << (n - i)) - 1;
+    if (m != 0) return i + static_cast<size_t>(std::countr_zero(m));
+  }
+  return n;
+#else
+  for (; i < n; ++i) {
+    if (static_cast<unsigned char>(d[i]) >= 0x80) return i;
+  }
+  return n;
+#endif
+}
+
 /// Splits the input into rows of cells without copying unquoted text.
 class CsvParser {
  public:
-  enum class Row { Ok, End, Unterminated, TextAfterQuote };
+  enum class Row { Ok, End, Unterminated, TextAfterQuote, TooLong };
 
-  explicit CsvParser(ByteSource& src) : src_(src) {}
+  /// With `skip_long_rows`, a row longer than kMaxRecordBytes is read past
+  /// (dropping its bytes as it goes) and reported as TooLong; without (while
+  /// the buffer is pinned and nothing can be dropped), TooLong is reported
+  /// where the row starts and the parser must not be used further.
+  CsvParser(ByteSource& src, CsvScanner scanner, bool skip_long_rows)
+      : src_(src), scanner_(scanner), skip_long_rows_(skip_long_rows) {}
 
   /// Starts at the first byte of the input, after a UTF-8 byte order mark.
   void start() {
-    while (src_.size() < 3 && !src_.eof()) src_.refill(0);
+    while (src_.size() < 3 && !src_.eof()) refill(0);
     pos_ = src_.size() >= 3 && std::memcmp(src_.data(), "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     next_line_ = 1;
   }
 
+  /// The column of the key, so a rejected row that is too long to keep
+  /// still reports its key.
+  void set_key_column(int column) { key_column_ = column; }
+
   /// Reads the next non-blank row. Its cells stay valid until the next call.
   Row next() {
+    skipped_ = false;
     for (;;) {
       if (pos_ >= src_.size()) {
         if (src_.eof()) return Row::End;
-        pos_ -= src_.refill(pos_);
+        pos_ -= refill(pos_);
         continue;
       }
-      const Scan s = scan(src_.eof());
+      const Scan s = scanner_ == CsvScanner::Blocks ? scan_blocks(src_.eof()) : scan_bytes(src_.eof());
       if (s == Scan::NeedMore) {
-        pos_ -= src_.refill(pos_);
+        // Every byte buffered so far belongs to the row, except perhaps a CR
+        // that a LF will follow.
+        if (src_.size() - pos_ > kMaxRecordBytes + 1) return too_long();
+        pos_ -= refill(pos_);
         continue;
       }
       line_ = next_line_;
@@ -52,16 +130,17 @@ class CsvParser {
       row_begin_ = pos_;
       pos_ = row_end_;
       // A line with nothing on it is not a record (see record.cpp).
-      if (s == Scan::Ok && cells_.size() == 1 && !cells_[0].quoted && cells_[0].begin == cells_[0].end) {
+      if (s == Scan::Ok && ncells_ == 1 && !cells_[0].quoted && cells_[0].begin == cells_[0].end) {
         continue;
       }
       if (s == Scan::Unterminated) return Row::Unterminated;
+      if (text_size() > kMaxRecordBytes) return Row::TooLong;
       if (s == Scan::TextAfterQuote) return Row::TextAfterQuote;
       return Row::Ok;
     }
   }
 
-  size_t count() const { return cells_.size(); }
+  size_t count() const { return ncells_; }
   /// The text of cell i; "" pairs are undone into `arena`.
   std::string_view cell(size_t i, Arena& arena) const {
     const Cell& c = cells_[i];
@@ -75,11 +154,38 @@ class CsvParser {
     }
     return {out, n};
   }
-  /// The whole row as it stands in the input.
+  /// cell(), but the text of an unquoted cell (or of a quoted one without
+  /// "") is taken from `row`, a copy of row_bytes().
+  std::string_view cell_in(size_t i, const char* row, Arena& arena) const {
+    const Cell& c = cells_[i];
+    if (c.escaped) return cell(i, arena);
+    return {row + c.begin, c.end - c.begin};
+  }
+  /// The bytes of the row, line end included.
+  std::string_view row_bytes() const { return {src_.data() + row_begin_, row_end_ - row_begin_}; }
+  /// The key of the row (see set_key_column), or empty when unknown.
+  std::string_view key(Arena& arena) const {
+    if (skipped_) return saved_key_;
+    if (key_column_ < 0 || static_cast<size_t>(key_column_) >= ncells_) return {};
+    return cell(static_cast<size_t>(key_column_), arena);
+  }
+  /// The whole row as it stands in the input (its first kSavedBytes when it
+  /// was too long to keep).
   std::string_view row_text() const {
+    if (skipped_) return saved_text_;
     std::string_view t(src_.data() + row_begin_, row_end_ - row_begin_);
     while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.remove_suffix(1);
     return t;
+  }
+  /// True when no byte of the row has its high bit set.
+  bool row_ascii() {
+    if (skipped_) return false;
+    // No byte in [ascii_from_, ascii_to_) has its high bit set.
+    if (row_begin_ < ascii_from_ || row_begin_ >= ascii_to_) {
+      ascii_from_ = row_begin_;
+      ascii_to_ = next_non_ascii(src_.data(), src_.size(), row_begin_);
+    }
+    return ascii_to_ >= row_end_;
   }
   /// The 1-based line where the row starts.
   uint64_t line() const { return line_; }
@@ -90,18 +196,227 @@ class CsvParser {
 
  private:
   enum class Scan { Ok, NeedMore, Unterminated, TextAfterQuote };
+  /// How much of a row too long to keep is kept for its rejection (whose
+  /// key and value are cut to 256 bytes anyway).
+  static constexpr size_t kSavedBytes = 1024;
+
+  size_t refill(size_t keep) {
+    blocks_.reset();
+    ascii_from_ = ascii_to_ = 0;
+    return src_.refill(keep);
+  }
+
+  /// Appends a cell (written in place: a temporary Cell costs a
+  /// store-forwarding stall per field).
+  void add_cell(size_t begin, size_t end, bool quoted, bool escaped) {
+    if (ncells_ == cells_.size()) cells_.resize(2 * ncells_ + 16);
+    Cell& c = cells_[ncells_++];
+    c.begin = begin;
+    c.end = end;
+    c.quoted = quoted;
+    c.escaped = escaped;
+  }
 
   size_t count_newlines(size_t from, size_t to) const {
     return static_cast<size_t>(std::count(src_.data() + from, src_.data() + to, '\n'));
   }
 
-  /// Scans one row starting at pos_. Without `at_eof`, reaching the end of
-  /// the buffer asks for more input; the row is then scanned again.
-  Scan scan(bool at_eof) {
+  /// The length of the row without its line end (LF or CRLF).
+  size_t text_size() const {
+    size_t e = row_end_;
+    if (e > row_begin_ && src_.data()[e - 1] == '\n') {
+      --e;
+      if (e > row_begin_ && src_.data()[e - 1] == '\r') --e;
+    }
+    return e - row_begin_;
+  }
+
+  /// The row at pos_ is longer than kMaxRecordBytes and not complete in the
+  /// buffer: keeps its start and key for the rejection, then reads past it.
+  Row too_long() {
+    const char* d = src_.data();
+    line_ = next_line_;
+    row_begin_ = pos_;
+    saved_text_.assign(d + pos_, std::min(src_.size() - pos_, kSavedBytes));
+    saved_key_.clear();
+    if (key_column_ >= 0 && static_cast<size_t>(key_column_) < ncells_) {
+      const Cell& c = cells_[static_cast<size_t>(key_column_)];
+      const size_t n = std::min(c.end - c.begin, 2 * kSavedBytes);
+      for (size_t j = 0; j < n; ++j) {
+        const char ch = d[pos_ + c.begin + j];
+        saved_key_ += ch;
+        if (c.escaped && ch == '"') ++j;
+      }
+    }
+    ncells_ = 0;
+    skipped_ = true;
+    if (!skip_long_rows_) return Row::TooLong;
+    return skip_row() ? Row::Unterminated : Row::TooLong;
+  }
+
+  /// Reads past the row at pos_ byte by byte, dropping what it has read, with
+  /// the rules of scan_bytes(). Returns true when the row is an unterminated
+  /// quoted field (it runs to the end of the input).
+  bool skip_row() {
+    enum class St { FieldStart, Unquoted, Quoted, QuoteSeen, CrAfterQuote, Junk };
+    St st = St::FieldStart;
+    uint64_t lines = 0, quote_lines = 0;
+    size_t i = pos_;
+    bool unterminated = false;
+    for (bool done = false; !done;) {
+      if (i >= src_.size()) {
+        if (src_.eof()) {
+          unterminated = st == St::Quoted;
+          break;
+        }
+        i -= refill(i);
+        continue;
+      }
+      const char c = src_.data()[i++];
+      switch (st) {
+        case St::FieldStart:
+          if (c == '"') {
+            st = St::Quoted;
+            quote_lines = lines;
+            break;
+          }
+          st = St::Unquoted;
+          [[fallthrough]];
+        case St::Unquoted:
+        case St::Junk:
+          if (c == ',') st = St::FieldStart;
+          if (c == '\n') done = true;
+          break;
+        case St::Quoted:
+          if (c == '"') st = St::QuoteSeen;
+          if (c == '\n') ++lines;
+          break;
+        case St::QuoteSeen:
+          if (c == '"') st = St::Quoted;
+          else if (c == ',') st = St::FieldStart;
+          else if (c == '\n') done = true;
+          else st = c == '\r' ? St::CrAfterQuote : St::Junk;
+          break;
+        case St::CrAfterQuote:
+          st = St::Junk;
+          if (c == ',') st = St::FieldStart;
+          if (c == '\n') done = true;
+          break;
+      }
+      if (done) ++lines;
+    }
+    problem_line_ = line_ + quote_lines;
+    next_line_ += lines;
+    pos_ = i;
+    return unterminated;
+  }
+
+  /// Scans one row starting at pos_ with the block masks; the same results as
+  /// scan_bytes(). Without `at_eof`, reaching the end of the buffer asks for
+  /// more input; the row is then scanned again.
+  Scan scan_blocks(bool at_eof) {
     const char* d = src_.data();
     const size_t n = src_.size();
     const size_t p = pos_;
-    cells_.clear();
+    ncells_ = 0;
+    row_lines_ = 0;
+    bool bad = false;
+    size_t i = p;
+    for (;;) {
+      if (i < n && d[i] == '"') {
+        const size_t open = i;
+        size_t j = i + 1;
+        bool escaped = false;
+        size_t close;
+        for (;;) {
+          const size_t k = blocks_.next_quote(d, n, j);
+          if (k == n) {
+            if (!at_eof) return Scan::NeedMore;
+            problem_line_ = next_line_ + count_newlines(p, open);
+            row_lines_ = count_newlines(p, n);
+            add_cell(open + 1 - p, n - p, true, escaped);
+            row_end_ = n;
+            return Scan::Unterminated;
+          }
+          if (k + 1 == n && !at_eof) return Scan::NeedMore;
+          if (k + 1 < n && d[k + 1] == '"') {
+            escaped = true;
+            j = k + 2;
+            continue;
+          }
+          close = k;
+          break;
+        }
+        row_lines_ += count_newlines(open + 1, close);
+        add_cell(open + 1 - p, close - p, true, escaped);
+        i = close + 1;
+        if (i == n) {
+          row_end_ = n;
+          return bad ? Scan::TextAfterQuote : Scan::Ok;
+        }
+        if (d[i] == ',') {
+          ++i;
+          continue;
+        }
+        if (d[i] == '\n') {
+          row_end_ = i + 1;
+          ++row_lines_;
+          return bad ? Scan::TextAfterQuote : Scan::Ok;
+        }
+        if (d[i] == '\r' && (i + 1 == n || d[i + 1] == '\n')) {
+          if (i + 1 == n && !at_eof) return Scan::NeedMore;
+          row_end_ = i + 1 == n ? n : i + 2;
+          if (i + 1 < n) ++row_lines_;
+          return bad ? Scan::TextAfterQuote : Scan::Ok;
+        }
+        // Text after a closing quote: see scan_bytes().
+        if (!bad) {
+          bad = true;
+          bad_cell_ = ncells_ - 1;
+          problem_line_ = next_line_ + row_lines_;
+        }
+        i = blocks_.next_sep(d, n, i);
+        if (i == n) {
+          if (!at_eof) return Scan::NeedMore;
+          row_end_ = n;
+          return Scan::TextAfterQuote;
+        }
+        if (d[i] == ',') {
+          ++i;
+          continue;
+        }
+        row_end_ = i + 1;
+        ++row_lines_;
+        return Scan::TextAfterQuote;
+      }
+      // An unquoted field: up to the next comma or line end.
+      const size_t e = blocks_.next_sep(d, n, i);
+      if (e < n && d[e] == ',') {
+        add_cell(i - p, e - p, false, false);
+        i = e + 1;
+        continue;
+      }
+      if (e == n && !at_eof) return Scan::NeedMore;
+      const size_t field_end = e > i && d[e - 1] == '\r' ? e - 1 : e;
+      add_cell(i - p, field_end - p, false, false);
+      if (e == n) {
+        row_end_ = n;
+      } else {
+        row_end_ = e + 1;
+        ++row_lines_;
+      }
+      return bad ? Scan::TextAfterQuote : Scan::Ok;
+    }
+  }
+
+  /// Scans one row starting at pos_ a byte (or a memchr) at a time: the
+  /// reference for scan_blocks(). Without `at_eof`, reaching the end of the
+  /// buffer asks for more input; the row is then scanned again.
+  Scan scan_bytes(bool at_eof) {
+    const char* d = src_.data();
+    const size_t n = src_.size();
+    const size_t p = pos_;
+    ncells_ = 0;
     row_lines_ = 0;
     bool bad = false;
     size_t i = p;
@@ -118,7 +433,7 @@ class CsvParser {
             if (!at_eof) return Scan::NeedMore;
             problem_line_ = next_line_ + count_newlines(p, open);
             row_lines_ = count_newlines(p, n);
-            cells_.push_back({open + 1 - p, n - p, true, escaped});
+            add_cell(open + 1 - p, n - p, true, escaped);
             row_end_ = n;
             return Scan::Unterminated;
           }
@@ -133,7 +448,7 @@ class CsvParser {
           break;
         }
         row_lines_ += count_newlines(open + 1, close);
-        cells_.push_back({open + 1 - p, close - p, true, escaped});
+        add_cell(open + 1 - p, close - p, true, escaped);
         i = close + 1;
         nl = nullptr;
         if (i == n) {
@@ -159,7 +474,7 @@ class CsvParser {
         // of the field so the following rows are still read correctly.
         if (!bad) {
           bad = true;
-          bad_cell_ = cells_.size() - 1;
+          bad_cell_ = ncells_ - 1;
           problem_line_ = next_line_ + row_lines_;
         }
         while (i < n && d[i] != ',' && d[i] != '\n') ++i;
@@ -185,14 +500,14 @@ class CsvParser {
           d + i < nl ? static_cast<const char*>(std::memchr(d + i, ',', static_cast<size_t>(nl - (d + i)))) : nullptr;
       if (comma != nullptr) {
         const size_t c = static_cast<size_t>(comma - d);
-        cells_.push_back({i - p, c - p, false, false});
+        add_cell(i - p, c - p, false, false);
         i = c + 1;
         continue;
       }
       const size_t e = static_cast<size_t>(nl - d);
       if (e == n && !at_eof) return Scan::NeedMore;
       const size_t field_end = e > i && d[e - 1] == '\r' ? e - 1 : e;
-      cells_.push_back({i - p, field_end - p, false, false});
+      add_cell(i - p, field_end - p, false, false);
       if (e == n) {
         row_end_ = n;
       } else {
@@ -204,17 +519,26 @@ class CsvParser {
   }
 
   ByteSource& src_;
+  const CsvScanner scanner_;
+  const bool skip_long_rows_;
+  CsvBlocks blocks_;
   size_t pos_ = 0;
   size_t row_begin_ = 0, row_end_ = 0;
+  size_t ascii_from_ = 0, ascii_to_ = 0;
   uint64_t line_ = 0, next_line_ = 1, row_lines_ = 0, problem_line_ = 0;
-  std::vector<Cell> cells_;
+  std::vector<Cell> cells_;  ///< the first ncells_ are the row's
+  size_t ncells_ = 0;
   size_t bad_cell_ = 0;
+  int key_column_ = -1;
+  bool skipped_ = false;           ///< the row was too long and has been read past
+  std::string saved_text_, saved_key_;  ///< its start and key
 };
 
 /// Streams the rows of a CSV file as records of a schema.
 class CsvReader final : public RecordReader {
  public:
-  CsvReader(ByteSource& src, const Schema& schema) : src_(src), parser_(src), schema_(schema) {
+  CsvReader(ByteSource& src, const Schema& schema, CsvScanner scanner)
+      : src_(src), parser_(src, scanner, true), schema_(schema) {
     parser_.start();
     const CsvParser::Row r = parser_.next();
     if (r == CsvParser::Row::End) {
@@ -222,6 +546,7 @@ class CsvReader final : public RecordReader {
       return;
     }
     if (r == CsvParser::Row::Unterminated) header_problem_ = "unterminated quoted field in the header";
+    if (r == CsvParser::Row::TooLong) header_problem_ = kHeaderTooLong;
     Arena arena;
     for (size_t j = 0; j < parser_.count(); ++j) header_.emplace_back(parser_.cell(j, arena));
     header_line_ = parser_.line();
@@ -231,6 +556,24 @@ class CsvReader final : public RecordReader {
       if (it != header_.end()) column_[i] = static_cast<int>(it - header_.begin());
     }
     key_column_ = schema.key < column_.size() ? column_[schema.key] : -1;
+    parser_.set_key_column(key_column_);
+    for (size_t i = 0; i < schema.fields.size(); ++i) {
+      const FieldSpec& f = schema.fields[i];
+      Slot slot;
+      slot.column = column_[i];
+      slot.kind = f.type.kind;
+      slot.required = f.required;
+      if (f.min) slot.min = *f.min;
+      if (f.max) slot.max = *f.max;
+      slot.values = f.type.enum_values.get();
+      if (slot.values != nullptr) {
+        enum_indexes_.push_back(std::make_unique<EnumIndex>(*slot.values));
+        slot.enum_index = enum_indexes_.back().get();
+      }
+      slot.field = &f;
+      slots_.push_back(slot);
+      if (slot.column >= 0 && keeps_text(f)) copies_text_ = true;
+    }
   }
 
   Status next(Record& out, Rejection& rejected) override {
@@ -256,45 +599,58 @@ class CsvReader final : public RecordReader {
     out.index = index_;
     out.line = parser_.line();
     const uint64_t line = out.line;
-    auto key = [&]() -> std::string_view {
-      if (key_column_ < 0 || static_cast<size_t>(key_column_) >= parser_.count()) return {};
-      return parser_.cell(static_cast<size_t>(key_column_), out.arena);
-    };
-    if (r == CsvParser::Row::Unterminated) {
-      std::string reason = "unterminated quoted field";
-      if (parser_.problem_line() != line) {
-        reason += fmt::format(" (the quote opens on line {})", parser_.problem_line());
+    if (r != CsvParser::Row::Ok) {
+      std::string_view field;
+      std::string reason;
+      if (r == CsvParser::Row::Unterminated) {
+        reason = "unterminated quoted field";
+        if (parser_.problem_line() != line) {
+          reason += fmt::format(" (the quote opens on line {})", parser_.problem_line());
+        }
+      } else if (r == CsvParser::Row::TooLong) {
+        reason = kRecordTooLong;
+      } else {
+        reject(rejected, line, parser_.key(out.arena), column_name(parser_.bad_cell()), parser_.row_text(),
+               "text after the closing quote of a quoted field");
+        return Status::Rejected;
       }
-      reject(rejected, line, key(), "", parser_.row_text(), std::move(reason));
-      return Status::Rejected;
-    }
-    if (r == CsvParser::Row::TextAfterQuote) {
-      reject(rejected, line, key(), column_name(parser_.bad_cell()), parser_.row_text(),
-             "text after the closing quote of a quoted field");
+      reject(rejected, line, parser_.key(out.arena), "", parser_.row_text(), std::move(reason));
       return Status::Rejected;
     }
     if (parser_.count() != header_.size()) {
-      reject(rejected, line, key(), "", parser_.row_text(),
+      reject(rejected, line, parser_.key(out.arena), "", parser_.row_text(),
              fmt::format("row has {} field{}, the header has {}", parser_.count(),
                          parser_.count() == 1 ? "" : "s", header_.size()));
       return Status::Rejected;
     }
-    out.values.resize(schema_.fields.size());
-    for (size_t i = 0; i < schema_.fields.size(); ++i) {
-      const FieldSpec& f = schema_.fields[i];
+    // An ASCII row needs no UTF-8 check of its cells.
+    const bool ascii = parser_.row_ascii();
+    // One copy of a short row in the arena holds the text of all its
+    // strings (cheaper than a copy per string).
+    const char* row = nullptr;
+    if (copies_text_ && parser_.row_bytes().size() <= kRowCopyBytes) row = out.arena.copy(parser_.row_bytes()).data();
+    const size_t nfields = slots_.size();
+    out.values.resize(nfields);
+    for (size_t i = 0; i < nfields; ++i) {
+      const Slot& slot = slots_[i];
       Value& v = out.values[i];
       std::string_view text;
-      if (column_[i] < 0) {
+      if (slot.column < 0) {
         v = Value::null();
       } else {
-        text = parser_.cell(static_cast<size_t>(column_[i]), out.arena);
-        if (!value_from_text(text, f, out.arena, v, reason_)) {
-          reject(rejected, line, key(), f.name, text, std::move(reason_));
+        text = row != nullptr ? parser_.cell_in(static_cast<size_t>(slot.column), row, out.arena)
+                              : parser_.cell(static_cast<size_t>(slot.column), out.arena);
+        if (text.size() > kMaxFieldBytes) {
+          reject(rejected, line, parser_.key(out.arena), slot.field->name, text, kFieldTooLong);
+          return Status::Rejected;
+        }
+        if (!convert(slot, text, ascii, row != nullptr, out.arena, v)) {
+          reject(rejected, line, parser_.key(out.arena), slot.field->name, text, std::move(reason_));
           return Status::Rejected;
         }
       }
-      if (v.is_null() && f.required) {
-        reject(rejected, line, key(), f.name, text, "required field is missing");
+      if (v.is_null() && slot.required) {
+        reject(rejected, line, parser_.key(out.arena), slot.field->name, text, "required field is missing");
         return Status::Rejected;
       }
     }
@@ -302,6 +658,113 @@ class CsvReader final : public RecordReader {
   }
 
  private:
+  /// The declared values of an enum by a hash of their length and first
+  /// byte, so that a cell is compared with one candidate only.
+  struct EnumIndex {
+    static constexpr int16_t kNone = -1, kMany = -2;
+    std::array<int16_t, 256> at;  ///< a value's index, kNone or kMany (then compare with each)
+    static size_t hash(std::string_view s) { return (static_cast<unsigned char>(s[0]) + 37 * s.size()) & 255; }
+    explicit EnumIndex(const EnumValues& values) {
+      at.fill(kNone);
+      for (size_t i = 0; i < values.values.size(); ++i) {
+        const std::string& v = values.values[i];
+        if (v.empty()) continue;  // never equal to a non-blank cell
+        int16_t& a = at[hash(v)];
+        a = a == kNone ? static_cast<int16_t>(i) : kMany;
+      }
+      if (values.values.size() > 30000) at.fill(kMany);
+    }
+  };
+
+  /// What next() needs of one schema field, packed together.
+  struct Slot {
+    int column = -1;  ///< its header column, or -1
+    TypeKind kind = TypeKind::String;
+    bool required = false;
+    double min = -std::numeric_limits<double>::infinity();
+    double max = std::numeric_limits<double>::infinity();
+    const EnumValues* values = nullptr;
+    const EnumIndex* enum_index = nullptr;  ///< with values
+    const FieldSpec* field = nullptr;
+  };
+
+  /// Rows up to this long are copied whole into the record's arena.
+  static constexpr size_t kRowCopyBytes = 4096;
+
+  /// Whether a value of that field points at its text.
+  static bool keeps_text(const FieldSpec& f) {
+    switch (f.type.kind) {
+      case TypeKind::String:
+      case TypeKind::List: return true;
+      case TypeKind::Enum: return f.type.enum_values == nullptr;
+      default: return false;
+    }
+  }
+
+  /// value_from_text() with the common cases inline; the same results. The
+  /// text is in `arena` when `in_arena`.
+  bool convert(const Slot& slot, std::string_view text, bool ascii, bool in_arena, Arena& arena, Value& v) {
+    if (text.empty()) {
+      v = Value::null();
+      return true;
+    }
+    // Text that may be blank, and lists, take the general way.
+    if (is_space(text[0]) || slot.kind == TypeKind::List) {
+      return value_from_text(text, *slot.field, arena, v, reason_, ascii, in_arena);
+    }
+    if (!ascii && !is_ascii(text.data(), text.size()) && !valid_utf8(text)) {
+      reason_ = "invalid UTF-8";
+      return false;
+    }
+    switch (slot.kind) {
+      case TypeKind::Int: {
+        int64_t x;
+        if (!parse_int(text, x)) break;
+        v = Value::integer(x);
+        const double d = static_cast<double>(x);
+        return (d >= slot.min && d <= slot.max) || check_bounds(v, *slot.field, reason_);
+      }
+      case TypeKind::Number: {
+        double x;
+        if (!parse_number(text, x)) break;
+        v = Value::number(x);
+        return (x >= slot.min && x <= slot.max) || check_bounds(v, *slot.field, reason_);
+      }
+      case TypeKind::Date: {
+        int32_t days;
+        if (!parse_iso_date(text, days)) break;
+        v = Value::date(days);
+        return true;
+      }
+      case TypeKind::Enum: {
+        if (slot.values == nullptr) break;
+        // The schema outlives every record, so the value can point into it.
+        const int16_t at = slot.enum_index->at[EnumIndex::hash(text)];
+        if (at >= 0) {
+          const std::string& value = slot.values->values[static_cast<size_t>(at)];
+          if (!same_text(value, text)) break;  // no other value hashes alike
+          v = Value::string(value);
+          return true;
+        }
+        if (at == EnumIndex::kNone) break;
+        for (const std::string& value : slot.values->values) {
+          if (same_text(value, text)) {
+            v = Value::string(value);
+            return true;
+          }
+        }
+        break;
+      }
+      case TypeKind::String:
+        v = Value::string(in_arena ? text : arena.copy(text));
+        return true;
+      default:
+        break;
+    }
+    // Everything else, and the reasons of failures.
+    return value_from_text(text, *slot.field, arena, v, reason_, true, in_arena);
+  }
+
   /// The schema field read from column j, else the header text.
   std::string column_name(size_t j) const {
     for (size_t i = 0; i < column_.size(); ++i) {
@@ -315,6 +778,9 @@ class CsvReader final : public RecordReader {
   const Schema& schema_;
   std::vector<std::string> header_;
   std::vector<int> column_;  ///< per schema field: its header column, or -1
+  std::vector<Slot> slots_;  ///< per schema field
+  std::vector<std::unique_ptr<EnumIndex>> enum_indexes_;
+  bool copies_text_ = false;  ///< some value may point at its cell's text
   int key_column_ = -1;
   uint64_t header_line_ = 1;
   uint64_t index_ = 0;
@@ -325,17 +791,19 @@ class CsvReader final : public RecordReader {
 
 class CsvInput final : public DataInput {
  public:
-  explicit CsvInput(std::unique_ptr<ByteSource> src) : src_(std::move(src)) {}
+  CsvInput(std::unique_ptr<ByteSource> src, CsvScanner scanner) : src_(std::move(src)), scanner_(scanner) {}
 
   /// One field per header column (the first of duplicate or empty names is
-  /// kept), typed from the first kInferValues rows.
+  /// kept), typed from the first kInferValues rows (fewer when they hold
+  /// more than kMaxInferBytes, or a row longer than kMaxRecordBytes comes).
   Schema infer_schema() override {
     if (!src_->rewind()) throw std::logic_error("infer_schema() after standard input was read");
     src_->pin(true);
-    CsvParser parser(*src_);
+    CsvParser parser(*src_, scanner_, false);
     parser.start();
     Schema schema;
-    if (parser.next() == CsvParser::Row::End) {
+    const CsvParser::Row first = parser.next();
+    if (first == CsvParser::Row::End || first == CsvParser::Row::TooLong) {
       src_->pin(false);
       return schema;
     }
@@ -343,9 +811,10 @@ class CsvInput final : public DataInput {
     std::vector<std::string> header;
     for (size_t j = 0; j < parser.count(); ++j) header.emplace_back(parser.cell(j, arena));
     std::vector<Guess> guesses(header.size());
-    for (size_t rows = 0; rows < kInferValues; ++rows) {
+    for (size_t rows = 0; rows < kInferValues && src_->size() <= kMaxInferBytes; ++rows) {
       const CsvParser::Row r = parser.next();
-      if (r == CsvParser::Row::End) break;
+      // The pinned buffer must not take in a row too long to keep.
+      if (r == CsvParser::Row::End || r == CsvParser::Row::TooLong) break;
       // Malformed rows will be rejected; they tell nothing about the types.
       if (r != CsvParser::Row::Ok || parser.count() != header.size()) continue;
       arena.reset();
@@ -371,17 +840,18 @@ class CsvInput final : public DataInput {
 
   std::unique_ptr<RecordReader> reader(const Schema& schema) override {
     if (!src_->rewind()) throw std::logic_error("standard input can be read only once");
-    return std::make_unique<CsvReader>(*src_, schema);
+    return std::make_unique<CsvReader>(*src_, schema, scanner_);
   }
 
  private:
   std::unique_ptr<ByteSource> src_;
+  CsvScanner scanner_;
 };
 
 }  // namespace
 
-std::unique_ptr<DataInput> open_csv(std::unique_ptr<ByteSource> src) {
-  return std::make_unique<CsvInput>(std::move(src));
+std::unique_ptr<DataInput> open_csv(std::unique_ptr<ByteSource> src, CsvScanner scanner) {
+  return std::make_unique<CsvInput>(std::move(src), scanner);
 }
 
 }  // namespace kairos::reader

@@ -19,7 +19,10 @@ using nlohmann::json;
 /// Splits the input into lines (LF or CRLF; the last may lack its newline).
 class LineSplitter {
  public:
-  explicit LineSplitter(ByteSource& src) : src_(src) {}
+  /// With `skip_long_lines`, a line longer than kMaxRecordBytes is read past
+  /// (dropping its bytes as it goes); without (while the buffer is pinned),
+  /// next() stops there. Either way too_long() tells.
+  LineSplitter(ByteSource& src, bool skip_long_lines) : src_(src), skip_long_lines_(skip_long_lines) {}
 
   /// Starts at the first byte, after a UTF-8 byte order mark.
   void start() {
@@ -28,8 +31,11 @@ class LineSplitter {
     line_ = 0;
   }
 
-  /// The next line and its 1-based number; false at the end. The text stays valid until the next call.
+  /// The next line and its 1-based number; false at the end. The text stays
+  /// valid until the next call. A line longer than kMaxRecordBytes comes as
+  /// its first bytes, with too_long() set.
   bool next(std::string_view& text, uint64_t& line) {
+    too_long_ = false;
     for (;;) {
       const char* d = src_.data();
       const size_t n = src_.size();
@@ -41,6 +47,20 @@ class LineSplitter {
           if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
           pos_ = nl != nullptr ? e + 1 : n;
           line = ++line_;
+          if (text.size() > kMaxRecordBytes) {
+            too_long_ = true;
+            text = text.substr(0, kSavedBytes);
+          }
+          return true;
+        }
+        // All but a final CR belongs to the line.
+        if (n - pos_ > kMaxRecordBytes + 1) {
+          too_long_ = true;
+          line = ++line_;
+          if (!skip_long_lines_) return false;
+          saved_.assign(d + pos_, kSavedBytes);
+          skip_line();
+          text = saved_;
           return true;
         }
       } else if (src_.eof()) {
@@ -51,11 +71,33 @@ class LineSplitter {
   }
 
   uint64_t line() const { return line_; }
+  /// The last line was longer than kMaxRecordBytes.
+  bool too_long() const { return too_long_; }
 
  private:
+  static constexpr size_t kSavedBytes = 1024;
+
+  /// Reads past the rest of the line at pos_, dropping it.
+  void skip_line() {
+    for (;;) {
+      const size_t n = src_.size();
+      const void* nl = pos_ < n ? std::memchr(src_.data() + pos_, '\n', n - pos_) : nullptr;
+      if (nl != nullptr) {
+        pos_ = static_cast<size_t>(static_cast<const char*>(nl) - src_.data()) + 1;
+        return;
+      }
+      pos_ = n;
+      if (src_.eof()) return;
+      pos_ -= src_.refill(pos_);
+    }
+  }
+
   ByteSource& src_;
+  const bool skip_long_lines_;
   size_t pos_ = 0;
   uint64_t line_ = 0;
+  bool too_long_ = false;
+  std::string saved_;
 };
 
 /// `a JSON string`, `a JSON object`, ... for messages.
@@ -233,7 +275,7 @@ Found resolve(const json& root, const JsonPath& p, const json*& out, size_t& whe
 
 class JsonlReader final : public RecordReader {
  public:
-  JsonlReader(ByteSource& src, const Schema& schema) : src_(src), lines_(src), schema_(schema) {
+  JsonlReader(ByteSource& src, const Schema& schema) : src_(src), lines_(src, true), schema_(schema) {
     lines_.start();
     for (const FieldSpec& f : schema.fields) paths_.emplace_back(f.source);
   }
@@ -251,10 +293,14 @@ class JsonlReader final : public RecordReader {
         }
         return Status::End;
       }
-    } while (is_blank(text));
+    } while (!lines_.too_long() && is_blank(text));
     ++index_;
     out.index = index_;
     out.line = line;
+    if (lines_.too_long()) {
+      reject(rejected, line, "", "", text, kRecordTooLong);
+      return Status::Rejected;
+    }
     try {
       doc_ = json::parse(text.begin(), text.end());
     } catch (const json::parse_error& e) {
@@ -348,16 +394,20 @@ class JsonlInput final : public DataInput {
  public:
   explicit JsonlInput(std::unique_ptr<ByteSource> src) : src_(std::move(src)) {}
 
-  /// Leaf paths of the first kInferValues objects, in order of first appearance.
+  /// Leaf paths of the first kInferValues objects, in order of first
+  /// appearance (fewer when they hold more than kMaxInferBytes, or a line
+  /// longer than kMaxRecordBytes comes).
   Schema infer_schema() override {
     if (!src_->rewind()) throw std::logic_error("infer_schema() after standard input was read");
     src_->pin(true);
-    LineSplitter lines(*src_);
+    LineSplitter lines(*src_, false);
     lines.start();
     SchemaGuesser guesser;
     std::string_view text;
     uint64_t line;
-    for (size_t records = 0; records < kInferValues && lines.next(text, line);) {
+    // The pinned buffer must not take in a line too long to keep.
+    for (size_t records = 0; records < kInferValues && src_->size() <= kMaxInferBytes && lines.next(text, line);) {
+      if (lines.too_long()) break;
       if (is_blank(text)) continue;
       ++records;
       // Lines that do not parse will be rejected; they tell nothing about the types.

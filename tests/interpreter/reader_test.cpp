@@ -2,19 +2,26 @@
 // inference, streaming of large inputs and standard input, and the real data
 // files under ../shared/data (expected numbers computed with Python's csv module).
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <boost/test/unit_test.hpp>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
 
 #include "grammar/diagnostic.hpp"
 #include "interpreter/convert.hpp"
+#include "interpreter/reader_common.hpp"
 #include "interpreter/record.hpp"
 
 #ifndef KAIROS_SHARED_DIR
@@ -684,9 +691,13 @@ BOOST_AUTO_TEST_CASE(standard_input_keeps_the_inference_prefix) {
 }
 
 BOOST_AUTO_TEST_CASE(huge_quoted_cell_and_long_json_line) {
-  std::string big(3 << 20, 'x');
+  // Cells of more than one read chunk (1 MiB): one of exactly the field
+  // limit, one past it (rejected), then a short row.
+  std::string big(1 << 20, 'x');
   for (size_t i = 1000; i < big.size(); i += 1000) big[i] = '\n';
-  const std::string data = "id,note\nA,\"" + big + "\"\nB,after\n";
+  std::string bigger(3 << 20, 'x');
+  for (size_t i = 1000; i < bigger.size(); i += 1000) bigger[i] = '\n';
+  const std::string data = "id,note\nA,\"" + big + "\"\nA2,\"" + bigger + "\"\nB,after\n";
   const TempFile file(data, "csv");
   const Schema schema = schema_of("fields: {id: string, note: string}");
   auto input = open_text(file, DataFormat::Csv);
@@ -695,8 +706,15 @@ BOOST_AUTO_TEST_CASE(huge_quoted_cell_and_long_json_line) {
   Rejection rej;
   BOOST_REQUIRE(reader->next(r, rej) == Status::Record);
   BOOST_TEST(r.values[1].size == big.size());
+  BOOST_TEST(r.values[1].str() == big);
+  const uint64_t a2 = 2u + std::count(big.begin(), big.end(), '\n') + 1u;
+  BOOST_REQUIRE(reader->next(r, rej) == Status::Rejected);
+  BOOST_TEST(rej.line == a2);
+  BOOST_TEST(rej.key == "A2");
+  BOOST_TEST(rej.field == "note");
+  BOOST_TEST(rej.reason == "field is longer than the 1 MiB limit");
   BOOST_REQUIRE(reader->next(r, rej) == Status::Record);
-  BOOST_TEST(r.line == 2u + std::count(big.begin(), big.end(), '\n') + 1u);
+  BOOST_TEST(r.line == a2 + std::count(bigger.begin(), bigger.end(), '\n') + 1u);
   BOOST_TEST(r.values[1].str() == "after");
   BOOST_TEST(reader->next(r, rej) == Status::End);
 
@@ -709,6 +727,384 @@ BOOST_AUTO_TEST_CASE(huge_quoted_cell_and_long_json_line) {
   BOOST_REQUIRE(jreader->next(r, rej) == Status::Record);
   BOOST_TEST(r.line == 2u);
   BOOST_TEST(jreader->next(r, rej) == Status::End);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(csv_scanner)
+
+using kairos::reader::ByteSource;
+using kairos::reader::CsvScanner;
+
+/// Reads CSV text with one scanner, every read(2) cut at `cap` bytes (0: whole
+/// chunks), against `schema_yaml` or, when empty, an inferred schema (whose
+/// types come first in the result).
+Lines read_csv_with(std::string_view text, CsvScanner scanner, size_t cap, const std::string& schema_yaml = "") {
+  const TempFile file(text, "csv");
+  const int fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
+  BOOST_REQUIRE(fd >= 0);
+  auto src = std::make_unique<ByteSource>(fd, true, file.path);
+  src->cap_reads(cap);
+  auto input = kairos::reader::open_csv(std::move(src), scanner);
+  Lines out;
+  Schema schema;
+  if (schema_yaml.empty()) {
+    schema = input->infer_schema();
+    out.push_back(types_of(schema));
+  } else {
+    schema = schema_of(schema_yaml);
+  }
+  const Lines rest = read_input(*input, schema);
+  out.insert(out.end(), rest.begin(), rest.end());
+  return out;
+}
+
+/// Both scanners, with whole and cut reads, read `text` the same way; returns that.
+Lines same_with_both(std::string_view text, const std::string& schema_yaml = "",
+                     std::initializer_list<size_t> caps = {0, 1, 7, 64}) {
+  const Lines expected = read_csv_with(text, CsvScanner::Bytes, 0, schema_yaml);
+  for (const size_t cap : caps) {
+    for (const CsvScanner scanner : {CsvScanner::Blocks, CsvScanner::Bytes}) {
+      if (scanner == CsvScanner::Bytes && cap == 0) continue;
+      const Lines got = read_csv_with(text, scanner, cap, schema_yaml);
+      BOOST_TEST_CONTEXT("scanner " << (scanner == CsvScanner::Blocks ? "blocks" : "bytes") << ", reads cut at "
+                                    << cap << ", input " << kairos::reader::printable(text, 2000)) {
+        BOOST_TEST(got == expected, boost::test_tools::per_element());
+      }
+    }
+  }
+  return expected;
+}
+
+BOOST_AUTO_TEST_CASE(block_masks_match_the_portable_ones) {
+  std::mt19937 rng(7);
+  const std::string special = ",\n\"\r a\x80\xff";
+  for (int round = 0; round < 2000; ++round) {
+    char block[64];
+    for (char& c : block) {
+      c = round % 2 == 0 ? special[rng() % special.size()] : static_cast<char>(rng() & 0xFF);
+    }
+    uint64_t sep, quote, sep2, quote2;
+    kairos::reader::csv_block_masks(block, sep, quote);
+    kairos::reader::csv_block_masks_portable(block, sep2, quote2);
+    BOOST_TEST(sep == sep2);
+    BOOST_TEST(quote == quote2);
+  }
+  char block[64];
+  std::memset(block, ',', 64);
+  uint64_t sep, quote;
+  kairos::reader::csv_block_masks(block, sep, quote);
+  BOOST_TEST(sep == ~uint64_t{0});
+  BOOST_TEST(quote == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(fields_quotes_and_crlf_at_every_block_offset) {
+  // The rows move one byte further for each k, so every separator, quote,
+  // "" pair and CR LF falls on every position of a 64-byte block, and on
+  // the edges of reads cut at 7 and 64 bytes.
+  const std::string schema = "fields: {h1: string, h2: string, h3: string}";
+  for (size_t k = 0; k < 140; ++k) {
+    const std::string pad(k, 'x');
+    const std::string text = "h1,h2,h3\r\n" + pad + ",\"q\"\"q\",\"multi\r\nline\"\r\n" + pad + "y,\"" + pad +
+                             "\",z\r\n\r\nlast,1,\"2\"";
+    const std::string h1 = k == 0 ? "null" : "\"" + pad + "\"";
+    const std::string h2 = k == 0 ? "null" : "\"" + pad + "\"";
+    BOOST_TEST_CONTEXT("k = " << k) {
+      CHECK_LINES(same_with_both(text, schema, {0, 7, 64}), "2: h1=" + h1 + " h2=\"q\"q\" h3=\"multi\r\nline\"",
+                  "4: h1=\"" + pad + "y\" h2=" + h2 + " h3=\"z\"", "6: h1=\"last\" h2=\"1\" h3=\"2\"");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(every_byte_around_the_special_ones) {
+  const std::string schema = "fields: {id: string, v: string, w: string}";
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    const std::string text = std::string("id,v,w\nA,x") + c + "y,\"p" + c + "q\"\nB,1,2\n";
+    BOOST_TEST_CONTEXT("byte " << b) {
+      const Lines out = same_with_both(text, schema, {0, 1, 64});
+      if (c == ',' || c == '\n' || c == '"' || c == '\r') continue;
+      if (b >= 0x80) {
+        CHECK_LINES(out, "2: rejected key=A field=v value=x\xEF\xBF\xBDy reason=invalid UTF-8",
+                    "3: id=\"B\" v=\"1\" w=\"2\"");
+      } else {
+        CHECK_LINES(out, std::string("2: id=\"A\" v=\"x") + c + "y\" w=\"p" + c + "q\"", "3: id=\"B\" v=\"1\" w=\"2\"");
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(random_inputs_read_alike_with_both_scanners) {
+  // Random texts over the bytes that matter to CSV (and some UTF-8), read
+  // against a fixed schema and an inferred one, whole and through cut reads.
+  std::mt19937 rng(20260115);
+  const std::vector<std::string> pieces = {",", ",", "\"", "\"", "\"\"", "\n", "\n", "\r\n", "\r", " ", "a", "b7",
+                                           "12", "-3", "4.5", "true", "\xC3\xA9", "\xFF", "\xE6\x97\xA5",
+                                           std::string(70, 'z')};
+  for (int round = 0; round < 300; ++round) {
+    std::string text = round % 3 == 0 ? "\xEF\xBB\xBF" : "";
+    text += round % 2 == 0 ? "a,b,c\n" : "a,\"b\",c\r\n";
+    const size_t n = rng() % 120;
+    for (size_t i = 0; i < n; ++i) text += pieces[rng() % pieces.size()];
+    BOOST_TEST_CONTEXT("round " << round) {
+      same_with_both(text, "fields: {a: string, b: int, c: string}", {0, 1, 5, 64});
+      same_with_both(text, "", {0, 3});
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(long_fields_across_blocks_and_reads) {
+  std::string plain(200000, 'p');
+  std::string quoted;
+  for (int i = 0; i < 30000; ++i) quoted += i % 100 == 0 ? "\n" : i % 7 == 0 ? "\"\"" : "q,";
+  std::string unquoted_value;
+  for (size_t i = 0; i < quoted.size(); ++i) {
+    unquoted_value += quoted[i];
+    if (quoted[i] == '"') ++i;
+  }
+  const std::string text = "id,a,b\nL1," + plain + ",\"" + quoted + "\"\r\nL2,\"" + plain + "\",x\n";
+  const uint64_t newlines = static_cast<uint64_t>(std::count(quoted.begin(), quoted.end(), '\n'));
+  const Lines out = same_with_both(text, "fields: {id: string, a: string, b: string}", {0, 4096, 65537});
+  CHECK_LINES(out, "2: id=\"L1\" a=\"" + plain + "\" b=\"" + unquoted_value + "\"",
+              fmt::format("{}: id=\"L2\" a=\"{}\" b=\"x\"", 3 + newlines, plain));
+}
+
+BOOST_AUTO_TEST_CASE(number_and_int_fast_paths_match_the_general_ones) {
+  std::mt19937_64 rng(42);
+  auto digits = [&](size_t n) {
+    std::string s;
+    for (size_t i = 0; i < n; ++i) s += static_cast<char>('0' + rng() % 10);
+    return s;
+  };
+  for (int round = 0; round < 50000; ++round) {
+    std::string s = rng() % 4 == 0 ? "-" : "";
+    s += digits(1 + rng() % 17);
+    if (rng() % 3 != 0) s += "." + digits(1 + rng() % 17);
+    double fast = 0, general = 0;
+    const bool ok = kairos::reader::parse_number(s, fast);
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), general);
+    BOOST_TEST_CONTEXT(s) {
+      BOOST_TEST(ok);
+      BOOST_TEST((ec == std::errc() && end == s.data() + s.size()));
+      BOOST_TEST(std::memcmp(&fast, &general, sizeof fast) == 0);
+    }
+    int64_t i = 0, j = 0;
+    std::string t = rng() % 4 == 0 ? "-" : "";
+    t += digits(1 + rng() % 21);
+    const auto [iend, iec] = std::from_chars(t.data(), t.data() + t.size(), j);
+    BOOST_TEST(kairos::reader::parse_int(t, i) == (iec == std::errc() && iend == t.data() + t.size()));
+    if (iec == std::errc()) BOOST_TEST(i == j);
+  }
+  double d = 1;
+  BOOST_TEST(kairos::reader::parse_number("-0.0", d));
+  BOOST_TEST(std::signbit(d));
+  for (const char* bad : {"", "-", ".", "1.", ".5x", "1..2", "+", "+-1", "1e", "0x10", "inf", "nan", " 1", "1 "}) {
+    BOOST_TEST_CONTEXT(bad) { BOOST_TEST(!kairos::reader::parse_plain_decimal(bad, d)); }
+  }
+  BOOST_TEST((kairos::reader::parse_number(".5", d) && d == 0.5));
+  BOOST_TEST((kairos::reader::parse_number("+1.25", d) && d == 1.25));
+  BOOST_TEST((kairos::reader::parse_number("1e3", d) && d == 1000));
+  BOOST_TEST(!kairos::reader::parse_number("1e999", d));
+}
+
+BOOST_AUTO_TEST_CASE(utf8_is_checked_in_rows_with_high_bytes_only) {
+  // A long ASCII stretch (past a read chunk), then rows with valid and invalid
+  // UTF-8 in used and unused columns.
+  std::string text = "id,name,unused\n";
+  for (int i = 0; i < 20000; ++i) text += fmt::format("A{},plain name {},ignored\n", i, i);
+  text += "U1,caf\xC3\xA9,x\nU2,caf\xE9,x\nU3,ok,\xFF\nU4,\xE6\x97\xA5\xE6\x9C,x\nU5,ok,ok\n";
+  const Lines out = same_with_both(text, "fields: {id: string, name: string}", {0, 4093});
+  BOOST_REQUIRE(out.size() == 20005u);
+  CHECK_LINES(Lines(out.end() - 5, out.end()), "20002: id=\"U1\" name=\"caf\xC3\xA9\"",
+              "20003: rejected key=U2 field=name value=caf\xEF\xBF\xBD reason=invalid UTF-8",
+              "20004: id=\"U3\" name=\"ok\"",
+              "20005: rejected key=U4 field=name value=\xE6\x97\xA5\xEF\xBF\xBD\xEF\xBF\xBD reason=invalid UTF-8",
+              "20006: id=\"U5\" name=\"ok\"");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(reader_limits)
+
+using kairos::reader::ByteSource;
+using kairos::reader::CsvScanner;
+using kairos::reader::kMaxRecordBytes;
+using kairos::reader::printable;
+
+constexpr size_t kMiB = size_t{1} << 20;
+
+/// Every record and rejection of a CSV text read with one scanner; a record
+/// shows its fields' sizes and first bytes only.
+Lines read_big(const std::string& text, CsvScanner scanner, const Schema& schema) {
+  const TempFile file(text, "csv");
+  const int fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
+  BOOST_REQUIRE(fd >= 0);
+  auto input = kairos::reader::open_csv(std::make_unique<ByteSource>(fd, true, file.path), scanner);
+  auto reader = input->reader(schema);
+  Lines out;
+  Record r;
+  Rejection rej;
+  for (Status s; (s = reader->next(r, rej)) != Status::End;) {
+    if (s == Status::Rejected) {
+      out.push_back(show(rej));
+      continue;
+    }
+    std::string line = fmt::format("{}:", r.line);
+    for (const Value& v : r.values) {
+      line += v.kind == ValueKind::String ? fmt::format(" {}:{}", v.size, v.str().substr(0, 8)) : " " + show(v);
+    }
+    out.push_back(line);
+  }
+  return out;
+}
+
+BOOST_AUTO_TEST_CASE(field_longer_than_1_mib) {
+  const std::string at_limit(kMiB, 'a');
+  const std::string past_limit(kMiB + 1, 'b');
+  std::string escaped;  // 1.5 MiB in the file, 1 MiB of text
+  for (size_t i = 0; i < kMiB / 2; ++i) escaped += "\"\"x";
+  const Schema schema = schema_of("fields: {id: string, note: string}");
+  const std::string text = "id,note,other\nA," + at_limit + ",\nB," + past_limit + ",\nC,\"" + escaped +
+                           "\",\nD,short," + std::string(3 * kMiB, 'o') + "\nE,\"" + past_limit + "\",\n";
+  for (const CsvScanner scanner : {CsvScanner::Blocks, CsvScanner::Bytes}) {
+    CHECK_LINES(read_big(text, scanner, schema), fmt::format("2: 1:A {}:aaaaaaaa", kMiB),
+                "3: rejected key=B field=note value=" + kairos::reader::printable(past_limit) +
+                    " reason=field is longer than the 1 MiB limit",
+                fmt::format("4: 1:C {}:\"x\"x\"x\"x", kMiB), "5: 1:D 5:short",
+                "6: rejected key=E field=note value=" + kairos::reader::printable(past_limit) +
+                    " reason=field is longer than the 1 MiB limit");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(record_longer_than_16_mib) {
+  // Rows of exactly the limit (not counting CR LF) are read; one byte more,
+  // and the row is rejected and read past, its quoted newlines counted.
+  const Schema schema = schema_of("fields: {id: string, note: string}");
+  const std::string head = "A,n,";
+  std::string at_limit(kMaxRecordBytes - head.size(), 'u');
+  std::string past_limit(kMaxRecordBytes, 'q');
+  for (size_t i = 100; i < past_limit.size(); i += 4096) past_limit[i] = '\n';
+  const uint64_t newlines = static_cast<uint64_t>(std::count(past_limit.begin(), past_limit.end(), '\n'));
+  const std::string text = "id,note,big\n" + head + at_limit + "\r\nB,\"n\",\"" + past_limit + "\"\nC,after,\nD," +
+                           std::string(kMaxRecordBytes, 'd') + "\n";
+  for (const CsvScanner scanner : {CsvScanner::Blocks, CsvScanner::Bytes}) {
+    CHECK_LINES(read_big(text, scanner, schema), "2: 1:A 1:n",
+                "3: rejected key=B field= value=" + printable("B,\"n\",\"" + past_limit.substr(0, 1000)) +
+                    " reason=record is longer than the 16 MiB limit",
+                fmt::format("{}: 1:C 5:after", 4 + newlines),
+                fmt::format("{}: rejected key=D field= value={} reason=record is longer than the 16 MiB limit",
+                            5 + newlines, printable("D," + std::string(300, 'd'))));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(header_longer_than_16_mib) {
+  const std::string text = "id,\"" + std::string(kMaxRecordBytes + 10, 'h') + "\"\nA,1\n";
+  for (const CsvScanner scanner : {CsvScanner::Blocks, CsvScanner::Bytes}) {
+    CHECK_LINES(read_big(text, scanner, schema_of("fields: {id: string}")),
+                "1: rejected key= field= value= reason=header is longer than the 16 MiB limit");
+  }
+}
+
+/// Streams `head`, `count` times `chunk`, then `tail` through a pipe into a
+/// CSV reader (so the input is never held whole) and returns what it read
+/// and how much the peak memory of the process grew meanwhile.
+Lines stream_csv(const std::string& head, const std::string& chunk, size_t count, const std::string& tail,
+                 const Schema& schema, long& grown_kib) {
+  int fds[2];
+  BOOST_REQUIRE(::pipe(fds) == 0);
+  rusage before;
+  ::getrusage(RUSAGE_SELF, &before);
+  std::thread writer([&] {
+    auto put = [&](const std::string& s) {
+      for (size_t at = 0; at < s.size();) {
+        const ssize_t n = ::write(fds[1], s.data() + at, s.size() - at);
+        if (n <= 0) return false;
+        at += static_cast<size_t>(n);
+      }
+      return true;
+    };
+    bool ok = put(head);
+    for (size_t i = 0; ok && i < count; ++i) ok = put(chunk);
+    if (ok) put(tail);
+    ::close(fds[1]);
+  });
+  Lines out;
+  {
+    auto input = kairos::reader::open_csv(std::make_unique<ByteSource>(fds[0], true, "pipe"));
+    out = read_input(*input, schema);
+  }
+  writer.join();
+  rusage after;
+  ::getrusage(RUSAGE_SELF, &after);
+  grown_kib = after.ru_maxrss - before.ru_maxrss;
+  return out;
+}
+
+BOOST_AUTO_TEST_CASE(an_endless_row_is_not_buffered) {
+  const Schema schema = schema_of("fields: {id: string, note: string}");
+  std::string chunk(64 * 1024, 'x');
+  chunk[1000] = '\n';
+  long grown = 0;
+  // 96 MiB in one quoted field, then a good row.
+  const Lines out = stream_csv("id,note\nA,\"", chunk, 96 * 16, "\"\nB,after\n", schema, grown);
+  CHECK_LINES(out,
+              "2: rejected key=A field= value=" + printable("A,\"" + chunk) +
+                  " reason=record is longer than the 16 MiB limit",
+              fmt::format("{}: id=\"B\" note=\"after\"", 2 + 96 * 16 + 1));
+  BOOST_TEST(grown < 64 * 1024, "peak memory grew by " << grown << " KiB");
+
+  // An unterminated quote that opens on the row's second line: the rest of
+  // the input is that row.
+  const Lines unterminated = stream_csv("id,note,more\nU,\"two\nlines\",\"", chunk, 40 * 16, "", schema, grown);
+  CHECK_LINES(unterminated, "2: rejected key=U field= value=" + printable("U,\"two\nlines\",\"" + chunk) +
+                                " reason=unterminated quoted field (the quote opens on line 3)");
+  BOOST_TEST(grown < 64 * 1024, "peak memory grew by " << grown << " KiB");
+}
+
+BOOST_AUTO_TEST_CASE(inference_stops_at_a_row_too_long_to_keep) {
+  const std::string text = "id,n,note\nA,1,x\nB,2,\"" + std::string(kMaxRecordBytes + 1, 'b') + "\"\nC,2.5,y\n";
+  Schema s;
+  const Lines out = read_inferred(text, DataFormat::Csv, s);
+  BOOST_TEST(types_of(s) == "id:string n:int note:string");
+  BOOST_REQUIRE(out.size() == 3u);
+  BOOST_TEST(out[0] == "2: id=\"A\" n=1 note=\"x\"");
+  BOOST_TEST(out[1].find("3: rejected key=B field= value=B,2,\"bbb") == 0u);
+  BOOST_TEST(out[1].find("reason=record is longer than the 16 MiB limit") != std::string::npos);
+  BOOST_TEST(out[2] == "4: rejected key=C field=n value=2.5 reason=not an int");
+}
+
+BOOST_AUTO_TEST_CASE(json_line_longer_than_16_mib) {
+  const std::string head = "{\"id\":\"A\",\"note\":\"";
+  const std::string at_limit = head + std::string(kMaxRecordBytes - head.size() - 2, 'a') + "\"}";
+  const std::string past_limit = "{\"id\":\"B\",\"note\":\"" + std::string(kMaxRecordBytes, 'b') + "\"}";
+  const std::string text = at_limit + "\r\n" + past_limit + "\n{\"id\":\"C\"}\n" + past_limit;
+  const Schema schema = schema_of("fields: {id: string, note: string}");
+  const TempFile file(text, "jsonl");
+  auto input = open_text(file, DataFormat::Jsonl);
+  auto reader = input->reader(schema);
+  Record r;
+  Rejection rej;
+  BOOST_REQUIRE(reader->next(r, rej) == Status::Record);
+  BOOST_TEST(r.values[1].size == kMaxRecordBytes - head.size() - 2);
+  for (const uint64_t line : {2u, 4u}) {
+    if (line == 4u) {
+      BOOST_REQUIRE(reader->next(r, rej) == Status::Record);
+      BOOST_TEST(r.line == 3u);
+      BOOST_TEST(r.values[0].str() == "C");
+    }
+    BOOST_REQUIRE(reader->next(r, rej) == Status::Rejected);
+    BOOST_TEST(rej.line == line);
+    BOOST_TEST(rej.reason == "record is longer than the 16 MiB limit");
+    BOOST_TEST(rej.value == kairos::reader::printable(past_limit));
+  }
+  BOOST_TEST(reader->next(r, rej) == Status::End);
+
+  Schema s;
+  const Lines out = read_inferred("{\"id\":\"A\",\"n\":1}\n" + past_limit + "\n{\"id\":\"C\",\"n\":1.5}\n",
+                                  DataFormat::Jsonl, s);
+  BOOST_TEST(types_of(s) == "id:string n:int");
+  BOOST_REQUIRE(out.size() == 3u);
+  BOOST_TEST(out[2] == "3: rejected key=C field=n value=1.5 reason=not an int");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
