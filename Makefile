@@ -7,7 +7,7 @@ PACKAGES := g++ cmake make python3 tao-pegtl-dev libyaml-cpp-dev libfmt-dev \
             nlohmann-json3-dev libcli11-dev libboost-test-dev
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build demo test clean
+.PHONY: all deps build demo test clean bench
 
 all: build
 
@@ -36,3 +36,14 @@ test: build
 
 clean:
 	rm -rf $(BUILD)
+
+# Benchmarks: a release build of its own, then bench/run.sh (never part of test).
+bench: deps
+	@missing=$$(dpkg-query -W -f='$${Status}\n' libbenchmark-dev 2>/dev/null | grep -q '^install ok installed' || echo libbenchmark-dev; \
+	  command -v npm > /dev/null || echo nodejs npm); \
+	if [ -n "$$missing" ]; then \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DKAIROS_BENCH=ON -DKAIROS_TESTS=OFF
+	cmake --build build-bench -j $(JOBS) --target kairos eval_bench
+	bench/run.sh
