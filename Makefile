@@ -7,7 +7,19 @@ PACKAGES := g++ cmake make python3 tao-pegtl-dev libyaml-cpp-dev libfmt-dev \
             nlohmann-json3-dev libcli11-dev libboost-test-dev
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build demo test clean bench
+# `make test-sanitize` builds and tests everything with AddressSanitizer and
+# UndefinedBehaviorSanitizer (-O1) in ASAN_BUILD.
+ASAN_BUILD ?= build-asan
+
+# `make fuzz`: libFuzzer targets (tests/fuzz) built with clang in FUZZ_BUILD,
+# each run for FUZZ_SECONDS; a crash, leak, timeout or violated property fails.
+FUZZ_BUILD    ?= build-fuzz
+FUZZ_SECONDS  ?= 120
+FUZZ_MAX_LEN  ?= 8192
+FUZZ_TARGETS  := fuzz_parser fuzz_csv fuzz_jsonl fuzz_schema fuzz_run
+FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
+
+.PHONY: all deps build demo test test-sanitize clean bench fuzz fuzz-deps
 
 all: build
 
@@ -33,6 +45,56 @@ demo: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer
+# (-O1). A second full build, so it is its own target: .ci/run runs it after
+# `make test`.
+test-sanitize: deps $(ASAN_BUILD)/CMakeCache.txt
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+$(ASAN_BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 -DKAIROS_WERROR=ON -DKAIROS_SANITIZE=ON
+
+# Installs what the fuzz build needs beyond `deps`: clang and its runtimes.
+fuzz-deps: deps
+	@missing=$$(for p in $(FUZZ_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+$(FUZZ_BUILD)/CMakeCache.txt: | fuzz-deps
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DKAIROS_FUZZ=ON -DKAIROS_TESTS=OFF
+
+# One target at a time; the corpora grow in FUZZ_BUILD/corpus, findings land
+# in FUZZ_BUILD/artifacts/TARGET/ and the output in FUZZ_BUILD/logs/TARGET.log.
+# Memory is capped by ASan's hard_rss_limit_mb (an abort, so the input is
+# saved) rather than libFuzzer's -rss_limit_mb, whose heap profile can take
+# longer than the run; `timeout` guards against anything else that hangs.
+fuzz: fuzz-deps $(FUZZ_BUILD)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+	python3 tests/fuzz/make_corpus.py $(FUZZ_BUILD)/corpus
+	@failed=; for t in $(FUZZ_TARGETS); do \
+	  case $$t in fuzz_parser|fuzz_run) dict=play.dict;; fuzz_schema) dict=schema.dict;; *) dict=data.dict;; esac; \
+	  dirs=$(FUZZ_BUILD)/corpus/$$t; \
+	  for d in tests/fuzz/seeds/$$t tests/fuzz/regressions/$$t; do [ -d $$d ] && dirs="$$dirs $$d"; done; \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/artifacts/$$t $(FUZZ_BUILD)/logs; \
+	  echo "== $$t: $(FUZZ_SECONDS) s"; \
+	  if ASAN_OPTIONS=hard_rss_limit_mb=2048:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	     timeout -k 30 $$(( $(FUZZ_SECONDS) + 600 )) \
+	     $(FUZZ_BUILD)/tests/fuzz/$$t $$dirs -dict=tests/fuzz/$$dict -max_total_time=$(FUZZ_SECONDS) \
+	       -max_len=$(FUZZ_MAX_LEN) -timeout=20 -rss_limit_mb=0 -malloc_limit_mb=2048 -print_final_stats=1 \
+	       -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t/ > $(FUZZ_BUILD)/logs/$$t.log 2>&1; then \
+	    grep -E '^Done|stat::number_of_executed_units|stat::peak_rss_mb' $(FUZZ_BUILD)/logs/$$t.log; \
+	  else \
+	    tail -n 40 $(FUZZ_BUILD)/logs/$$t.log; failed="$$failed $$t"; \
+	  fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: findings in:$$failed (see $(FUZZ_BUILD)/artifacts/)"; exit 1; fi; \
+	echo "fuzz: no findings in $(FUZZ_TARGETS)"
 
 clean:
 	rm -rf $(BUILD)

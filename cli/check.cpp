@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "engine/kairos.hpp"
+#include "interpreter/cost.hpp"
 
 namespace kairos::cli {
 
@@ -16,7 +17,24 @@ struct CheckOptions {
   std::string schema;
   std::string format = "text";
   bool werror = false;
+  bool verbose = false;
 };
+
+/// Per playbook and rule, the most steps one record can take (interpreter/cost.hpp).
+std::string cost_report(const Build& build, const Registry& registry) {
+  std::string out;
+  for (const std::shared_ptr<Program>& p : build.programs) {
+    const ProgramCost cost = estimate_cost(*p, registry);
+    out += fmt::format("playbook {} ({}): at most {} steps per record, {} rule{}, {} let{}\n", p->name, p->path,
+                       cost.per_record, cost.rules.size(), cost.rules.size() == 1 ? "" : "s", cost.lets.size(),
+                       cost.lets.size() == 1 ? "" : "s");
+    for (const RuleCost& r : cost.rules) {
+      out += fmt::format("  rule {}: at most {} steps (condition {}, actions {})\n", r.name, r.steps, r.condition,
+                         r.actions);
+    }
+  }
+  return out;
+}
 
 int check(const CheckOptions& o) {
   Engine engine;
@@ -42,6 +60,10 @@ int check(const CheckOptions& o) {
     }
     std::cerr << out;
   }
+  if (o.verbose && build.ok()) {
+    // Machine-readable formats own standard output; the report goes beside them.
+    (o.format == "text" ? std::cout : std::cerr) << cost_report(build, engine.registry());
+  }
   if (c.diags.has_errors()) return kExitErrors;
   if (o.werror && c.diags.warning_count() > 0) return kExitErrors;
   return kExitOk;
@@ -55,6 +77,7 @@ Action setup_check(CLI::App& app) {
   app.add_option("--format", o->format, "diagnostics format")
       ->check(CLI::IsMember({"text", "json", "sarif", "github"}));
   app.add_flag("--werror", o->werror, "treat warnings as errors");
+  app.add_flag("--verbose", o->verbose, "also print, per rule, the most steps one record can take");
   return [o] { return check(*o); };
 }
 

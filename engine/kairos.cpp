@@ -26,9 +26,23 @@ static std::optional<std::string> read_file(const std::string& path, std::string
     error = std::strerror(errno);
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  // A hard limit (docs/limits.md), so a huge or endless file (a device, a
+  // pipe) is refused instead of exhausting memory.
+  constexpr size_t kMaxPlaybookBytes = size_t{10} << 20;
+  std::string text;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.append(chunk, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxPlaybookBytes) {
+      error = "it is too large (limit 10 MiB)";
+      return std::nullopt;
+    }
+  }
+  if (in.bad()) {
+    error = std::strerror(errno);
+    return std::nullopt;
+  }
+  return text;
 }
 
 /// `import "stdlib/NAME"` finds a shipped module; anything else is a file

@@ -167,7 +167,9 @@ std::string render_json(const SourceManager& sources, const std::vector<Diagnost
     if (!d.help.empty()) j["help"] = d.help;
     arr.push_back(std::move(j));
   }
-  return arr.dump(2) + "\n";
+  // A message may quote bytes that are not UTF-8 (a schema's YAML keys, a
+  // file name): replace them rather than throw.
+  return arr.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string render_sarif(const SourceManager& sources, const std::vector<Diagnostic>& ds) {
@@ -200,7 +202,7 @@ std::string render_sarif(const SourceManager& sources, const std::vector<Diagnos
                                                            {"informationUri", "https://example.invalid/kairos"},
                                                            {"rules", rules}}}}},
                                      {"results", results}}})}};
-  return log.dump(2) + "\n";
+  return log.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 /// GitHub's workflow commands need '%', CR and LF escaped in the message.

@@ -306,6 +306,10 @@ class JsonlReader final : public RecordReader {
     } catch (const json::parse_error& e) {
       reject(rejected, line, "", "", text, valid_utf8(text) ? parse_reason(e) : "invalid UTF-8");
       return Status::Rejected;
+    } catch (const json::exception& e) {
+      // e.g. a number beyond the range of a double (out_of_range 406)
+      reject(rejected, line, "", "", text, fmt::format("invalid JSON: {}", e.what()));
+      return Status::Rejected;
     }
     if (!doc_.is_object()) {
       reject(rejected, line, "", "", text, fmt::format("a JSON line must be an object, found {}", a_json(doc_)));

@@ -374,8 +374,10 @@ Value Vm::arithmetic(Op op, const Value& a, const Value& b) {
     return Value::string(std::string_view(p, a.size + b.size));
   }
   if (a.kind == ValueKind::Date && b.kind == ValueKind::Int && (op == Op::Add || op == Op::Sub)) {
-    const int64_t d = op == Op::Add ? a.d + b.i : a.d - b.i;
-    if (d < -3000000 || d > 3000000) {
+    int64_t d = 0;
+    const bool overflow = op == Op::Add ? __builtin_add_overflow(int64_t{a.d}, b.i, &d)
+                                        : __builtin_sub_overflow(int64_t{a.d}, b.i, &d);
+    if (overflow || d < -3000000 || d > 3000000) {
       ++ctx_.warnings;
       return Value::null();
     }

@@ -1,0 +1,297 @@
+// The hard limits of docs/limits.md: each one is reached here and gives its
+// documented message instead of a crash. Compiles go through the public API
+// (kairos::Engine) with real files, as `kairos check` and `run` do.
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/test/unit_test.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "engine/kairos.hpp"
+#include "grammar/parser.hpp"
+#include "interpreter/cost.hpp"
+#include "interpreter/writer.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A fresh directory under the system temporary directory.
+fs::path temp_dir() {
+  static int n = 0;
+  const fs::path d = fs::temp_directory_path() / ("kairos-limits-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+  fs::create_directories(d);
+  return d;
+}
+
+fs::path write(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  return path;
+}
+
+/// The customer schema the playbooks below compile against.
+fs::path schema(const fs::path& dir) {
+  return write(dir / "schema.yaml",
+               "key: id\nfields:\n  id: string\n  health: int\n  name: string\n");
+}
+
+/// Compiles one playbook file against the schema; returns the rendered diagnostics.
+std::string diagnostics(const fs::path& playbook, bool* ok = nullptr) {
+  kairos::Engine engine;
+  kairos::BuildOptions o;
+  o.schema_path = schema(playbook.parent_path()).string();
+  kairos::Build b = engine.compile({playbook.string()}, o);
+  if (ok) *ok = b.ok();
+  return b.render_diagnostics();
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+struct Result {
+  int status = -1;
+  std::string out;
+};
+
+/// Runs a shell command; returns its exit status and standard output.
+Result shell(const std::string& command) {
+  Result r;
+  FILE* p = popen(command.c_str(), "r");
+  BOOST_REQUIRE(p != nullptr);
+  std::array<char, 65536> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(p);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string nested(int depth) {
+  return std::string(static_cast<size_t>(depth), '(') + "health" + std::string(static_cast<size_t>(depth), ')');
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(expression_nesting_is_limited_to_200) {
+  const fs::path dir = temp_dir();
+  bool ok = false;
+  std::string d = diagnostics(write(dir / "ok.play", "when " + nested(150) + " > 1 then tag \"deep\"\n"), &ok);
+  BOOST_TEST(ok, d);
+  d = diagnostics(write(dir / "deep.play", "when " + nested(kairos::grammar::kMaxNestingDepth + 1) + " > 1 then tag \"x\"\n"), &ok);
+  BOOST_TEST(!ok);
+  BOOST_TEST(contains(d, "deep.play:1:"), d);
+  BOOST_TEST(contains(d, "error: expression nested too deeply (limit 200)"), d);
+  // Every later stage walks the tree recursively, so a flat chain counts one
+  // level per operator (it builds a tree that deep): 150 terms compile, a
+  // thousand do not.
+  std::string sum = "health";
+  for (int i = 0; i < 150; ++i) sum += " + 1";
+  d = diagnostics(write(dir / "chain.play", "when " + sum + " > 1 then tag \"x\"\n"), &ok);
+  BOOST_TEST(ok, d);
+  for (int i = 150; i < 1000; ++i) sum += " + 1";
+  d = diagnostics(write(dir / "long_chain.play", "when " + sum + " > 1 then tag \"x\"\n"), &ok);
+  BOOST_TEST(!ok);
+  BOOST_TEST(contains(d, "error: expression nested too deeply (limit 200)"), d);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(playbook_files_are_limited_to_10_mib) {
+  const fs::path dir = temp_dir();
+  const std::string rule = "when health > 1 then tag \"x\"\n";
+  const std::string line = "# " + std::string(97, '-') + "\n";  // 100 bytes
+  std::string text;
+  while (text.size() + line.size() + rule.size() <= (size_t{10} << 20)) text += line;
+  text += rule;
+  BOOST_REQUIRE_LE(text.size(), size_t{10} << 20);
+  bool ok = false;
+  std::string d = diagnostics(write(dir / "at_limit.play", text), &ok);
+  BOOST_TEST(ok, d);
+  text.insert(0, std::string((size_t{10} << 20) + 1 - text.size(), '#'));
+  d = diagnostics(write(dir / "big.play", text), &ok);
+  BOOST_TEST(!ok);
+  BOOST_TEST(d == (dir / "big.play").string() + ": error: cannot read playbook file: it is too large (limit 10 MiB)\n", d);
+  // Imported files have the same limit.
+  d = diagnostics(write(dir / "imports.play", "import \"big\"\n" + rule), &ok);
+  BOOST_TEST(!ok);
+  BOOST_TEST(contains(d, "cannot import 'big': it is too large (limit 10 MiB)"), d);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_playbook_has_at_most_10000_rules) {
+  const fs::path dir = temp_dir();
+  std::string text;
+  for (int i = 0; i < 10000; ++i) text += "when health > " + std::to_string(i) + " then tag \"t\"\n";
+  bool ok = false;
+  std::string d = diagnostics(write(dir / "many.play", text), &ok);
+  BOOST_TEST(ok, d);
+  text += "rule one_too_many when health > 0 then tag \"t\"\n";
+  d = diagnostics(write(dir / "too_many.play", text), &ok);
+  BOOST_TEST(!ok);
+  BOOST_TEST(contains(d, "too_many.play:10001:1: error: a playbook may have at most 10000 rules"), d);
+  BOOST_TEST(contains(d, "help: split the playbook into several and run them together"), d);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(string_literals_are_bounded_by_the_file_limit) {
+  // A string literal has no limit of its own below the file's: a 9 MiB one
+  // compiles and runs; an 11 MiB one is refused with the file-size message.
+  const fs::path dir = temp_dir();
+  const std::string big(size_t{9} << 20, 'x');
+  bool ok = false;
+  kairos::Engine engine;
+  kairos::BuildOptions o;
+  o.schema_path = schema(dir).string();
+  kairos::Build b = engine.compile({write(dir / "long.play", "when true then tag \"" + big + "\"\n").string()}, o);
+  BOOST_REQUIRE_MESSAGE(b.ok(), b.render_diagnostics());
+  kairos::Runner runner(b, engine.registry(), 0);
+  kairos::Record r;
+  r.values.assign(b.schema->fields.size(), kairos::Value::null());
+  std::string out;
+  kairos::JsonlWriter w(out, true);
+  runner.run(r, w);
+  BOOST_TEST(out.size() > big.size());
+  std::string d = diagnostics(write(dir / "longer.play", "when true then tag \"" + std::string(size_t{11} << 20, 'x') + "\"\n"), &ok);
+  BOOST_TEST(!ok);
+  BOOST_TEST(contains(d, "cannot read playbook file: it is too large (limit 10 MiB)"), d);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(defs_nest_at_most_64_deep) {
+  const fs::path dir = temp_dir();
+  std::string text = "def f0(x) = x + 1\n";
+  for (int i = 1; i <= 65; ++i) text += "def f" + std::to_string(i) + "(x) = f" + std::to_string(i - 1) + "(x)\n";
+  bool ok = false;
+  std::string d = diagnostics(write(dir / "defs.play", text + "when f63(health) > 1 then tag \"ok\"\n"), &ok);
+  BOOST_TEST(ok, d);
+  d = diagnostics(write(dir / "deep_defs.play", text + "when f65(health) > 1 then tag \"x\"\n"), &ok);
+  BOOST_TEST(!ok);
+  BOOST_TEST(contains(d, "error: defs are nested too deeply (limit 64)"), d);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(list_literals_hold_at_most_65535_items) {
+  const fs::path dir = temp_dir();
+  auto list = [](int n) {
+    std::string s = "[";
+    for (int i = 0; i < n; ++i) s += (i ? "," : "") + std::to_string(i);
+    return s + "]";
+  };
+  bool ok = false;
+  std::string d = diagnostics(write(dir / "ok.play", "when health in " + list(65535) + " then tag \"x\"\n"), &ok);
+  BOOST_TEST(ok, d);
+  d = diagnostics(write(dir / "long_list.play", "when health in " + list(65536) + " then tag \"x\"\n"), &ok);
+  BOOST_TEST(!ok);
+  BOOST_TEST(contains(d, "error: a list literal may hold at most 65535 items"), d);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(check_verbose_prints_the_step_bound_of_each_rule) {
+  const fs::path dir = temp_dir();
+  const fs::path play = write(dir / "steps.play",
+                              "playbook \"steps\"\n"
+                              "let adult = health >= 18\n"
+                              "rule first when adult and health < 50 then tag \"a\"\n"
+                              "rule second when adult or upper(name) == \"X\" then task \"t\" reason \"{name}\"\n");
+  const Result r = shell(std::string(KAIROS_BINARY) + " check --verbose --schema " + schema(dir).string() + " " +
+                         play.string() + " 2>&1");
+  BOOST_TEST(r.status == 0, r.out);
+  BOOST_TEST(contains(r.out, "playbook steps (" + play.string() + "): at most "), r.out);
+  BOOST_TEST(contains(r.out, "  rule first: at most "), r.out);
+  BOOST_TEST(contains(r.out, "  rule second: at most "), r.out);
+  const Result quiet = shell(std::string(KAIROS_BINARY) + " check --schema " + schema(dir).string() + " " +
+                             play.string() + " 2>&1");
+  BOOST_TEST(quiet.out.empty(), quiet.out);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(every_shipped_playbook_has_a_finite_step_bound) {
+  // The cost pass proves termination on the real compiled programs (jumps
+  // only forward, lets acyclic) and bounds every rule.
+  std::vector<fs::path> playbooks;
+  for (const char* dir : {"playbooks", "examples"}) {
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(KAIROS_SOURCE_DIR) / dir)) {
+      if (e.path().extension() == ".play" && e.path().parent_path().filename() != "lib") playbooks.push_back(e.path());
+    }
+  }
+  BOOST_REQUIRE_GE(playbooks.size(), 4u);
+  kairos::Engine engine;
+  for (const fs::path& p : playbooks) {
+    kairos::Build b = engine.compile({p.string()}, {});
+    BOOST_REQUIRE_MESSAGE(b.ok(), p.string() << ":\n" << b.render_diagnostics());
+    const kairos::ProgramCost cost = kairos::estimate_cost(*b.programs[0], engine.registry());
+    BOOST_TEST(cost.rules.size() == b.programs[0]->rules.size());
+    for (const kairos::RuleCost& r : cost.rules) {
+      BOOST_TEST(r.steps >= 2u, p.string() << " rule " << r.name);
+      BOOST_TEST(r.steps <= r.condition + r.actions, p.string() << " rule " << r.name);
+    }
+    BOOST_TEST(cost.per_record >= cost.rules.front().steps, p.string());
+  }
+}
+
+// Regressions found by the fuzzers (tests/fuzz/regressions/ replays the
+// original inputs; these pin the behaviour down in plain words).
+
+BOOST_AUTO_TEST_CASE(date_plus_a_huge_day_count_is_null_not_overflow) {
+  // fuzz_run: `today() + 9223372036854775807` overflowed int64 in the VM
+  // (undefined behaviour, reported by UBSan). Now: null and a warning.
+  const fs::path dir = temp_dir();
+  kairos::Engine engine;
+  kairos::BuildOptions o;
+  o.schema_path = schema(dir).string();
+  kairos::Build b = engine.compile(
+      {write(dir / "dates.play",
+             "when (today() + 9223372036854775807) is null and (today() - (0 - 9223372036854775807 - 1)) is null\n"
+             "then tag \"null\"\n")
+           .string()},
+      o);
+  BOOST_REQUIRE_MESSAGE(b.ok(), b.render_diagnostics());
+  kairos::Runner runner(b, engine.registry(), 20468);
+  kairos::Record r;
+  r.values.assign(b.schema->fields.size(), kairos::Value::null());
+  std::string out;
+  kairos::JsonlWriter w(out, false);
+  runner.run(r, w);
+  BOOST_TEST(contains(out, "\"tag\":\"null\""), out);
+  BOOST_TEST(runner.vm(0).warnings().at(0) == 2u);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(json_diagnostics_survive_bytes_that_are_not_utf8) {
+  // fuzz_schema: a schema key that is not UTF-8 made `check --format json`
+  // (and sarif) throw from nlohmann's dump: exit 70 and no output.
+  const fs::path dir = temp_dir();
+  const fs::path bad = write(dir / "bad.yaml", "key: id\nfields:\n  id: string\n  \xff: {type: wrong}\n");
+  const fs::path play = write(dir / "p.play", "when id is null then tag \"x\"\n");
+  for (const char* format : {"json", "sarif"}) {
+    const Result r = shell(std::string(KAIROS_BINARY) + " check --format " + format + " --schema " + bad.string() + " " +
+                           play.string() + " 2>/dev/null");
+    BOOST_TEST(r.status == 1, format << ": " << r.out);
+    BOOST_TEST(nlohmann::json::accept(r.out), format << ": " << r.out);
+    BOOST_TEST(contains(r.out, "\xEF\xBF\xBD"), format << ": " << r.out);  // U+FFFD
+  }
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_schema_yaml_cannot_make_the_loader_spin) {
+  // fuzz_schema: yaml-cpp's LoadAll never returns on ',' where a document
+  // should start; `check --schema` ate all memory. Now: a syntax error.
+  const fs::path dir = temp_dir();
+  const fs::path play = write(dir / "p.play", "when true then tag \"x\"\n");
+  for (const char* text : {",", "key: id\n---\n,x"}) {
+    const fs::path s = write(dir / "stuck.yaml", text);
+    kairos::Engine engine;
+    kairos::BuildOptions o;
+    o.schema_path = s.string();
+    kairos::Build b = engine.compile({play.string()}, o);
+    BOOST_TEST(!b.ok());
+    BOOST_TEST(contains(b.render_diagnostics(), "error: invalid YAML: no document can start here"),
+               b.render_diagnostics());
+  }
+  fs::remove_all(dir);
+}
