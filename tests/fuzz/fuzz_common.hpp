@@ -124,8 +124,9 @@ inline ImportResolver import_resolver(std::string self) {
 }
 
 /// The largest read(2) the readers get answered with while a reader target
-/// runs, or 0 for no cap. Used by the --wrap=read hook (read_hook.cpp).
-inline size_t g_read_cap = 0;
+/// runs, or 0 for no cap. Defined, and used, by the --wrap=read hook
+/// (read_hook.cpp), which only the reader targets link.
+extern size_t g_read_cap;
 
 /// Opens `bytes` as a data file of `format` through the public API
 /// (DataInput::open on an in-memory file), with reads cut to `cap` bytes (0:

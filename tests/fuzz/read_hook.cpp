@@ -7,7 +7,11 @@
 
 #include <sys/types.h>
 
-#include "fuzz_common.hpp"
+#include <cstddef>
+
+namespace kairos::fuzz {
+size_t g_read_cap = 0;
+}  // namespace kairos::fuzz
 
 extern "C" ssize_t __real_read(int fd, void* buf, size_t n);
 
