@@ -46,16 +46,19 @@ demo: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer
-# (-O1). A second full build, so it is its own target: .ci/run runs it after
-# `make test`.
+# The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer,
+# unoptimized: -O0 compiles in about half the time of -O1 (the tests run
+# slower, but the suite stays shorter overall), and GCC's -O1 flow analysis
+# under ASan reports a false -Wmaybe-uninitialized in Boost's property_tree,
+# which -Werror turns into a failed build. A second full build, so it is its
+# own target: .ci/run runs it after `make test`.
 test-sanitize: deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
 $(ASAN_BUILD)/CMakeCache.txt: | deps
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 -DKAIROS_WERROR=ON -DKAIROS_SANITIZE=ON
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DKAIROS_WERROR=ON -DKAIROS_SANITIZE=ON
 
 # Installs what the fuzz build needs beyond `deps`: clang and its runtimes.
 fuzz-deps: deps

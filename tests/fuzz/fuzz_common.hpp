@@ -61,7 +61,7 @@ inline std::shared_ptr<const Schema> playbook_schema() {
         field("seats", Type::of(TypeKind::Int)),
         field("mrr", Type::of(TypeKind::Number)),
         field("phase", enum_of({"onboarding", "adoption", "expansion", "renewal"})),
-        field("renewal", Type::of(TypeKind::Date)),
+        field("renewal_date", Type::of(TypeKind::Date)),
         field("products", Type::list_of(TypeKind::String)),
         field("scores", Type::list_of(TypeKind::Int)),
         field("trial", Type::of(TypeKind::Bool)),

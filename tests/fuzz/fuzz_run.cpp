@@ -6,6 +6,9 @@
 // date. Most generated playbooks type-check, so the VM runs real code; now and
 // then an expression of the wrong type is put in on purpose to exercise the
 // checker's errors.
+// An input means something only to this version of the generator: a change
+// to the grammar below turns old inputs into other playbooks. So each bug
+// this target finds also gets a plain test that states it (tests/limits).
 // Properties: nothing crashes; the cost pass accepts every compiled program;
 // every JSON line the VM's writer emits parses (strictly: valid UTF-8) and
 // has the keys every action has; the CSV writer does not crash.
@@ -144,16 +147,30 @@ class Generator {
   }
 
   void options(std::string& out, bool propose) {
-    const size_t n = ch_.pick(propose ? 7 : 5);
-    for (size_t i = 0; i < n; ++i) {
-      switch (ch_.pick(propose ? 6 : 4)) {
+    // Each option at most once (twice is an error the parser fuzzer covers).
+    const size_t kinds = propose ? 6 : 4;
+    for (size_t i = 0; i < kinds; ++i) {
+      if (!ch_.one_in(3)) continue;
+      switch (i) {
         case 0: out += " owner " + std::string(ch_.one_in(2) ? "csm" : text()); break;
         case 1: out += " due " + expr(G::Date, 1); break;
         case 2: out += " reason " + text(); break;
         case 3: out += " steps " + expr(G::StrList, 1); break;
-        case 4: out += " discount " + expr(G::Num, 1); break;
+        case 4: out += " discount " + discount(); break;
         default: out += " score " + expr(G::Num, 1); break;
       }
+    }
+  }
+
+  /// A discount: mostly between 0% and 100%, now and then computed or out of range.
+  std::string discount() {
+    switch (ch_.pick(6)) {
+      case 0: return "5%";
+      case 1: return "(if " + expr(G::Bool, 2) + " then 10% else 5%)";
+      case 2: return "pct(" + expr(G::Int, 2) + ", 100)";
+      case 3: return "(mrr / 1000)";
+      case 4: return expr(G::Num, 1);
+      default: return "15%";
     }
   }
 
@@ -162,7 +179,7 @@ class Generator {
 
   std::string expr(G t, int depth) {
     // Now and then a value of another type, for the checker's errors.
-    if (depth > 0 && ch_.one_in(64)) t = type();
+    if (depth > 0 && ch_.one_in(256)) t = type();
     if (depth >= 5 || ch_.used_up() || ch_.pick(3) == 0) return leaf(t);
     switch (t) {
       case G::Int: return int_expr(depth + 1);
@@ -210,7 +227,8 @@ class Generator {
                                              "9223372036854775807", "-9223372036854775807", "90d", "2w",
                                              "65536", "2147483648"}));
       case G::Num:
-        return std::string(one_of<9>(ch_, {"0.5", "mrr", "10%", "3.5", "1e308", "-2.5", "0.1", "0.0", "1e-300"}));
+        return std::string(one_of<9>(ch_, {"0.5", "mrr", "10%", "3.5", "99999999999999999999999999999999999999.5",
+                                            "-2.5", "0.1", "0.0", "0.000000000000000000001"}));
       case G::Bool:
         if (lib_ && ch_.one_in(8)) return "big";
         return std::string(one_of<4>(ch_, {"true", "trial", "false", "health >= 80"}));
@@ -220,7 +238,7 @@ class Generator {
                   "\"tab\\t\"", "\"quote\\\"\"", "\"é\"", "\"back\\\\slash\"", "\"line\\nbreak\"",
                   "\"\\u{1F600}\""}));
       case G::Date:
-        return std::string(one_of<7>(ch_, {"2026-01-15", "renewal", "today()", "1970-01-01", "0001-01-01",
+        return std::string(one_of<7>(ch_, {"2026-01-15", "renewal_date", "today()", "1970-01-01", "0001-01-01",
                                             "9999-12-31", "2024-02-29"}));
       case G::StrList:
         return std::string(one_of<4>(ch_, {"products", "[\"crm\", \"ma\"]", "[]", "[\"\"]"}));
@@ -246,7 +264,7 @@ class Generator {
       case 10: return "clamp(" + expr(G::Int, d) + ", " + expr(G::Int, d) + ", " + expr(G::Int, d) + ")";
       case 11: return std::string(ch_.one_in(2) ? "days_until(" : "days_since(") + expr(G::Date, d) + ")";
       case 12: return "(" + expr(G::Date, d) + " - " + expr(G::Date, d) + ")";
-      case 13: return "if " + expr(G::Bool, d) + " then " + expr(G::Int, d) + " else " + expr(G::Int, d);
+      case 13: return "(if " + expr(G::Bool, d) + " then " + expr(G::Int, d) + " else " + expr(G::Int, d) + ")";
       case 14: return "coalesce(" + expr(G::Int, d) + ", " + expr(G::Int, d) + ")";
       case 15: return "len(" + expr(G::IntList, d) + ")";
       default: {
@@ -264,7 +282,7 @@ class Generator {
       case 3: return "round(" + expr(G::Num, d) + ", " + expr(G::Int, d) + ")";
       case 4: return "pct(" + expr(G::Int, d) + ", " + expr(G::Int, d) + ")";
       case 5: return "abs(" + expr(G::Num, d) + ")";
-      case 6: return "if " + expr(G::Bool, d) + " then " + expr(G::Num, d) + " else " + expr(G::Num, d);
+      case 6: return "(if " + expr(G::Bool, d) + " then " + expr(G::Num, d) + " else " + expr(G::Num, d) + ")";
       case 7: return "(" + expr(G::Num, d) + " % " + expr(G::Num, d) + ")";
       default: return "-" + expr(G::Num, d);
     }
@@ -292,7 +310,7 @@ class Generator {
       case 12: return "phase == " + std::string(one_of<4>(ch_, {"adoption", "onboarding", "expansion", "renewal"}));
       case 13: return "phase in [onboarding, renewal]";
       case 14: return "(" + expr(G::Str, d) + " in " + expr(G::Str, d) + ")";
-      case 15: return "if " + expr(G::Bool, d) + " then " + expr(G::Bool, d) + " else " + expr(G::Bool, d);
+      case 15: return "(if " + expr(G::Bool, d) + " then " + expr(G::Bool, d) + " else " + expr(G::Bool, d) + ")";
       case 16: return "(" + expr(G::Int, d) + (ch_.one_in(2) ? " in " : " not in ") + expr(G::IntList, d) + ")";
       case 17: return "(" + expr(G::Num, d) + " in " + expr(G::Num, d) + ".." + expr(G::Int, d) + ")";
       default: {
@@ -308,7 +326,7 @@ class Generator {
                      std::string(one_of<3>(ch_, {" y", "", "}}"})) + "{" + expr(type(), d) + "}\"";
       case 1: return std::string(one_of<3>(ch_, {"lower(", "upper(", "trim("})) + expr(G::Str, d) + ")";
       case 2: return "(" + expr(G::Str, d) + " + " + expr(G::Str, d) + ")";
-      case 3: return "if " + expr(G::Bool, d) + " then " + expr(G::Str, d) + " else " + expr(G::Str, d);
+      case 3: return "(if " + expr(G::Bool, d) + " then " + expr(G::Str, d) + " else " + expr(G::Str, d) + ")";
       case 4: return "coalesce(" + expr(G::Str, d) + ", " + expr(G::Str, d) + ")";
       case 5: return "phase";
       case 6: return "\"{" + expr(ch_.one_in(2) ? G::StrList : G::IntList, d) + "}\"";
@@ -324,7 +342,7 @@ class Generator {
       case 0: return "(" + expr(G::Date, d) + " + " + expr(G::Int, d) + ")";
       case 1: return "(" + expr(G::Date, d) + " - " + expr(G::Int, d) + ")";
       case 2: return "add_days(" + expr(G::Date, d) + ", " + expr(G::Int, d) + ")";
-      case 3: return "if " + expr(G::Bool, d) + " then " + expr(G::Date, d) + " else " + expr(G::Date, d);
+      case 3: return "(if " + expr(G::Bool, d) + " then " + expr(G::Date, d) + " else " + expr(G::Date, d) + ")";
       default: {
         const std::string n = named(G::Date, d);
         return n.empty() ? leaf(G::Date) : n;

@@ -124,17 +124,22 @@ BOOST_AUTO_TEST_CASE(playbook_files_are_limited_to_10_mib) {
 }
 
 BOOST_AUTO_TEST_CASE(a_playbook_has_at_most_10000_rules) {
+  // One compile (slow under the sanitizers): the first 10,000 rules compile
+  // without a word, the 10,001st is the only error.
   const fs::path dir = temp_dir();
   std::string text;
-  for (int i = 0; i < 10000; ++i) text += "when health > " + std::to_string(i) + " then tag \"t\"\n";
+  for (int i = 0; i < 10000; ++i) text += "when health > 0 then tag \"t\"\n";
+  const std::string rule = "rule one_too_many when health > 0 then tag \"t\"";
+  text += rule + "\n";
   bool ok = false;
-  std::string d = diagnostics(write(dir / "many.play", text), &ok);
-  BOOST_TEST(ok, d);
-  text += "rule one_too_many when health > 0 then tag \"t\"\n";
-  d = diagnostics(write(dir / "too_many.play", text), &ok);
+  const std::string d = diagnostics(write(dir / "too_many.play", text), &ok);
   BOOST_TEST(!ok);
-  BOOST_TEST(contains(d, "too_many.play:10001:1: error: a playbook may have at most 10000 rules"), d);
-  BOOST_TEST(contains(d, "help: split the playbook into several and run them together"), d);
+  BOOST_TEST(d == (dir / "too_many.play").string() +
+                      ":10001:1: error: a playbook may have at most 10000 rules\n"
+                      "10001 | " + rule + "\n"
+                      "      | ^" + std::string(rule.size() - 1, '~') + "\n"
+                      "      = help: split the playbook into several and run them together\n",
+             d);
   fs::remove_all(dir);
 }
 
@@ -177,15 +182,16 @@ BOOST_AUTO_TEST_CASE(defs_nest_at_most_64_deep) {
 
 BOOST_AUTO_TEST_CASE(list_literals_hold_at_most_65535_items) {
   const fs::path dir = temp_dir();
-  auto list = [](int n) {
-    std::string s = "[";
-    for (int i = 0; i < n; ++i) s += (i ? "," : "") + std::to_string(i);
+  auto list = [](int n) {  // [0,0,…]: the shortest text to parse
+    std::string s = "[0";
+    for (int i = 1; i < n; ++i) s += ",0";
     return s + "]";
   };
+  // The limit is checked before the items are compiled, so this is cheap;
+  // a list of 65,535 items compiles (slowly under the sanitizers: not here).
   bool ok = false;
-  std::string d = diagnostics(write(dir / "ok.play", "when health in " + list(65535) + " then tag \"x\"\n"), &ok);
-  BOOST_TEST(ok, d);
-  d = diagnostics(write(dir / "long_list.play", "when health in " + list(65536) + " then tag \"x\"\n"), &ok);
+  const std::string d =
+      diagnostics(write(dir / "long_list.play", "when health in " + list(65536) + " then tag \"x\"\n"), &ok);
   BOOST_TEST(!ok);
   BOOST_TEST(contains(d, "error: a list literal may hold at most 65535 items"), d);
   fs::remove_all(dir);
