@@ -8,7 +8,7 @@ PACKAGES := g++ cmake make python3 tao-pegtl-dev libyaml-cpp-dev libfmt-dev \
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # `make test-sanitize` builds and tests everything with AddressSanitizer and
-# UndefinedBehaviorSanitizer (-O1) in ASAN_BUILD.
+# UndefinedBehaviorSanitizer (-O0) in ASAN_BUILD.
 ASAN_BUILD ?= build-asan
 
 # `make fuzz`: libFuzzer targets (tests/fuzz) built with clang in FUZZ_BUILD,
