@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "engine/kairos.hpp"
 #include "grammar/formatter.hpp"
 
 namespace kairos::cli {
@@ -36,23 +37,7 @@ std::optional<std::string> read_text(const std::string& path, std::string& error
     text << std::cin.rdbuf();
     return text.str();
   }
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    error = "it is a directory";
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = std::strerror(errno);
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    error = std::strerror(errno);
-    return std::nullopt;
-  }
-  return text.str();
+  return read_playbook_file(path, error);
 }
 
 /// Replaces the file at `path` (or the file a symbolic link there points to)

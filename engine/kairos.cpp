@@ -15,7 +15,7 @@ namespace kairos {
 
 namespace fs = std::filesystem;
 
-static std::optional<std::string> read_file(const std::string& path, std::string& error) {
+std::optional<std::string> read_playbook_file(const std::string& path, std::string& error) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
     error = "it is a directory";
@@ -65,7 +65,7 @@ static std::optional<std::string> resolve_import(const std::string& spec, const 
   std::error_code ec;
   if (!fs::exists(path, ec) && path.extension().empty()) path += ".play";
   resolved = path.lexically_normal().string();
-  return read_file(resolved, error);
+  return read_playbook_file(resolved, error);
 }
 
 std::string Build::render_diagnostics() const {
@@ -83,7 +83,7 @@ Build Engine::compile(const std::vector<std::string>& playbooks, const BuildOpti
   std::vector<size_t> modules;
   for (const std::string& path : playbooks) {
     std::string error;
-    std::optional<std::string> text = read_file(path, error);
+    std::optional<std::string> text = read_playbook_file(path, error);
     if (!text) {
       c.diags.file_error("unreadable-file", path, "cannot read playbook file: " + error);
       continue;

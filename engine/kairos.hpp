@@ -74,6 +74,10 @@ class Runner {
   std::vector<std::unique_ptr<Vm>> vms_;
 };
 
+/// Reads a playbook file whole, refusing directories and files over the
+/// 10 MiB limit (docs/limits.md); on failure sets `error` and returns nullopt.
+std::optional<std::string> read_playbook_file(const std::string& path, std::string& error);
+
 /// Today's date in UTC, in days since 1970-01-01.
 int32_t today_utc();
 
