@@ -361,12 +361,22 @@ class JsonlReader final : public RecordReader {
   std::string reason_;
 };
 
+/// Inference flattens nested objects down to this depth; an object deeper
+/// than that is left out of the schema like a list of mappings (a schema can
+/// still name its fields by their dotted path).
+constexpr size_t kMaxInferDepth = 32;
+
 /// Records every leaf path of an object (nested objects flattened with dots).
-void guess_object(const nlohmann::ordered_json& obj, const std::string& prefix, SchemaGuesser& g) {
+void guess_object(const nlohmann::ordered_json& obj, const std::string& prefix, SchemaGuesser& g,
+                  size_t depth = 1) {
   for (const auto& [k, v] : obj.items()) {
     const std::string path = prefix.empty() ? k : prefix + "." + k;
     if (v.is_object()) {
-      guess_object(v, path, g);
+      if (depth < kMaxInferDepth) {
+        guess_object(v, path, g, depth + 1);
+      } else {
+        g.at(path).nested = true;
+      }
       continue;
     }
     SchemaGuesser::Entry& e = g.at(path);

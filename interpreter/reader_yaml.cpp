@@ -10,6 +10,7 @@
 
 #include "interpreter/convert.hpp"
 #include "interpreter/reader_common.hpp"
+#include "interpreter/yaml_load.hpp"
 
 namespace kairos {
 
@@ -29,28 +30,61 @@ const char* a_node(const YAML::Node& n) {
   return "nothing";
 }
 
-/// A node as text: a scalar's own text, a collection in flow style.
+/// A copy of `n` cut to `depth` levels and about `budget` nodes, deeper or
+/// further parts replaced by "...": an alias can make a node contain itself,
+/// and a rejection shows only the start of a value anyway.
+YAML::Node bounded_copy(const YAML::Node& n, int depth, size_t& budget) {
+  if (budget > 0) --budget;
+  if (!n.IsMap() && !n.IsSequence()) return n;
+  if (depth == 0 || budget == 0) return YAML::Node("...");
+  YAML::Node out(n.IsMap() ? YAML::NodeType::Map : YAML::NodeType::Sequence);
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    if (budget == 0) {
+      if (n.IsSequence()) out.push_back("...");
+      break;
+    }
+    if (n.IsMap()) {
+      out[bounded_copy(it->first, depth - 1, budget)] = bounded_copy(it->second, depth - 1, budget);
+    } else {
+      out.push_back(bounded_copy(*it, depth - 1, budget));
+    }
+  }
+  return out;
+}
+
+/// A node as text: a scalar's own text, a collection in flow style (its
+/// first levels and items: see bounded_copy).
 std::string raw_text(const YAML::Node& n) {
   if (n.IsScalar()) return n.Scalar();
   if (n.IsNull()) return "";
+  size_t budget = 256;
   YAML::Emitter e;
   e.SetSeqFormat(YAML::Flow);
   e.SetMapFormat(YAML::Flow);
-  e << n;
+  e << bounded_copy(n, 8, budget);
   return e.c_str();
 }
 
 uint64_t line_of(const YAML::Node& n) { return n.Mark().line >= 0 ? static_cast<uint64_t>(n.Mark().line) + 1 : 0; }
 
-/// Every key path of a mapping with its node, nested mappings included
-/// (so a mapping where a scalar is declared is found, and rejected).
-void flatten(const YAML::Node& map, const std::string& prefix,
+/// The paths of a mapping that the schema asks for (a field's source or
+/// name, dotted through nested mappings), with their nodes. Only mappings on
+/// the way to such a path are entered, so a mapping that contains itself
+/// through an alias, or a small file whose aliases fan out, costs no more
+/// than the schema's paths. A mapping where a scalar is declared is found,
+/// and rejected.
+void flatten(const YAML::Node& map, const std::string& prefix, const std::vector<std::string>& wanted,
              std::vector<std::pair<std::string, YAML::Node>>& out) {
   for (auto it = map.begin(); it != map.end(); ++it) {
     if (!it->first.IsScalar()) continue;
     std::string path = prefix.empty() ? it->first.Scalar() : prefix + "." + it->first.Scalar();
-    out.emplace_back(path, it->second);
-    if (it->second.IsMap()) flatten(it->second, path, out);
+    bool want = false, inner = false;
+    for (const std::string& w : wanted) {
+      if (w == path) want = true;
+      if (w.size() > path.size() && w.compare(0, path.size(), path) == 0 && w[path.size()] == '.') inner = true;
+    }
+    if (want) out.emplace_back(path, it->second);
+    if (inner && it->second.IsMap()) flatten(it->second, path, wanted, out);
   }
 }
 
@@ -106,8 +140,13 @@ RecordReader::Status convert_at(const YAML::Node& mapping, const Schema& schema,
            fmt::format("a record must be a mapping, found {}", a_node(mapping)));
     return RecordReader::Status::Rejected;
   }
+  std::vector<std::string> wanted;
+  for (const FieldSpec& f : schema.fields) {
+    wanted.push_back(f.source);
+    if (f.name != f.source) wanted.push_back(f.name);
+  }
   std::vector<std::pair<std::string, YAML::Node>> paths;
-  flatten(mapping, "", paths);
+  flatten(mapping, "", wanted, paths);
   auto find = [&](const std::string& source) -> const YAML::Node* {
     for (const auto& [path, node] : paths) {
       if (path == source) return &node;
@@ -144,13 +183,28 @@ RecordReader::Status convert_at(const YAML::Node& mapping, const Schema& schema,
   return RecordReader::Status::Record;
 }
 
-void guess_mapping(const YAML::Node& map, const std::string& prefix, reader::SchemaGuesser& g) {
+/// Inference flattens nested mappings down to this depth; a mapping deeper
+/// than that (or one that contains itself through an alias) is left out of
+/// the schema, as in JSON Lines.
+constexpr size_t kMaxInferDepth = 32;
+/// Inference looks at this many keys of one record at most: aliases can make
+/// a small file hold a mapping with more paths than atoms in the universe.
+constexpr size_t kMaxInferKeys = 10000;
+
+void guess_mapping(const YAML::Node& map, const std::string& prefix, reader::SchemaGuesser& g, size_t& budget,
+                   size_t depth = 1) {
   for (auto it = map.begin(); it != map.end(); ++it) {
+    if (budget == 0) return;
+    --budget;
     if (!it->first.IsScalar()) continue;
     const std::string path = prefix.empty() ? it->first.Scalar() : prefix + "." + it->first.Scalar();
     const YAML::Node v = it->second;
     if (v.IsMap()) {
-      guess_mapping(v, path, g);
+      if (depth < kMaxInferDepth) {
+        guess_mapping(v, path, g, budget, depth + 1);
+      } else {
+        g.at(path).nested = true;
+      }
       continue;
     }
     reader::SchemaGuesser::Entry& e = g.at(path);
@@ -238,7 +292,7 @@ class YamlInput final : public DataInput {
     loaded_ = true;
     const std::string text = src_->read_all();
     try {
-      add_documents(YAML::LoadAll(text), 0);
+      add_documents(load_all_yaml(text), 0);
     } catch (const YAML::Exception& e) {
       recover(text, e);
     }
@@ -277,7 +331,7 @@ class YamlInput final : public DataInput {
       const size_t end = i + 1 < starts.size() ? starts[i + 1] : text.size();
       const std::string chunk = text.substr(starts[i], end - starts[i]);
       try {
-        add_documents(YAML::LoadAll(chunk), start_lines[i] - 1);
+        add_documents(load_all_yaml(chunk), start_lines[i] - 1);
       } catch (const YAML::Exception& e) {
         items_.push_back({YAML::Node(), start_lines[i],
                           fmt::format("invalid YAML at line {}, column {}: {}",
@@ -304,7 +358,8 @@ Schema infer_schema_from_yaml(const std::vector<YAML::Node>& records) {
   size_t n = 0;
   for (const YAML::Node& r : records) {
     if (n++ == reader::kInferValues) break;
-    if (r.IsMap()) guess_mapping(r, "", guesser);
+    size_t budget = kMaxInferKeys;
+    if (r.IsMap()) guess_mapping(r, "", guesser, budget);
   }
   return guesser.finish();
 }

@@ -1,15 +1,15 @@
 #include "interpreter/schema.hpp"
 
 #include <fmt/format.h>
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
 #include <cstring>
 #include <cstdio>
 #include <memory>
-#include <sstream>
 #include <unordered_map>
+
+#include "interpreter/yaml_load.hpp"
 
 namespace kairos {
 
@@ -75,39 +75,6 @@ std::string with_suggestion(std::string message, const std::string& word,
   if (!best.empty()) message += fmt::format(" (did you mean '{}'?)", best);
   return message;
 }
-
-/// Where each YAML document of a text starts. yaml-cpp 0.7's LoadAll never
-/// returns on some malformed input (a ',' where a document should start): its
-/// parser hands out the same empty document forever, allocating each time.
-/// Scanning the documents first and stopping when one starts where the last
-/// one did catches that (found by tests/fuzz/fuzz_schema).
-class DocumentStarts : public YAML::EventHandler {
- public:
-  std::vector<YAML::Mark> marks;
-  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-
-  /// Scans `text`; false with the mark of the stuck document when the parser stops advancing.
-  bool scan(const std::string& text, YAML::Mark& stuck) {
-    std::istringstream in(text);
-    YAML::Parser parser(in);
-    while (parser.HandleNextDocument(*this)) {
-      const size_t n = marks.size();
-      if (n >= 2 && marks[n - 1].pos == marks[n - 2].pos) {
-        stuck = marks[n - 1];
-        return false;
-      }
-    }
-    return true;
-  }
-};
 
 /// Turns yaml-cpp marks into spans of the schema file and records problems.
 class SchemaParser {
@@ -362,12 +329,7 @@ std::optional<Schema> SchemaParser::parse() {
   const size_t errors_before = diags_.items().size();
   std::vector<YAML::Node> docs;
   try {
-    YAML::Mark stuck;
-    if (!DocumentStarts().scan(text_, stuck)) {
-      diags_.error("schema-syntax", span_at(stuck, 1), "invalid YAML: no document can start here");
-      return std::nullopt;
-    }
-    docs = YAML::LoadAll(text_);
+    docs = load_all_yaml(text_);
   } catch (const YAML::ParserException& e) {
     diags_.error("schema-syntax", span_at(e.mark, 1), fmt::format("invalid YAML: {}", e.msg));
     return std::nullopt;
