@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 #include "grammar/parser.hpp"
 #include "interpreter/optimize.hpp"
@@ -199,6 +200,14 @@ const char* op_text(ast::Op op) {
   }
   return "?";
 }
+
+/// The most values one instruction can take (its 16-bit count `b`): the
+/// parts of a string, the items of a list literal, the arguments of a call.
+constexpr size_t kMaxCount = 65535;
+
+/// The most expression nodes that def calls may expand to in one playbook
+/// (docs/limits.md). Each call of a def compiles its body again in place.
+constexpr uint64_t kMaxExpandedNodes = 1000000;
 
 const std::vector<std::string> kProposeKinds = {"upgrade", "cross_sell", "bundle", "addon", "downsell", "renewal"};
 const std::vector<std::string> kOptionNames = {"owner", "due", "discount", "reason", "steps", "score"};
@@ -390,7 +399,9 @@ class Compiler {
     b.state = Binding::State::Busy;
     Segment seg;
     const size_t errors = error_count();
+    std::string saved_context = std::exchange(context_name_, fmt::format("in const '{}'", b.decl->name));
     Typed t = expr(seg, *b.decl->value, {});
+    context_name_ = std::move(saved_context);
     if (b.state == Binding::State::Failed) return;
     if (!t.ok || error_count() > errors) {
       b.state = Binding::State::Failed;
@@ -425,7 +436,9 @@ class Compiler {
     facts_ = &facts;
     Segment seg;
     const size_t errors = error_count();
+    std::string saved_context = std::exchange(context_name_, fmt::format("in let '{}'", b.decl->name));
     Typed t = expr(seg, *b.decl->value, {});
+    context_name_ = std::move(saved_context);
     facts_ = saved_facts;
     locals_.swap(saved_locals);
     if (b.state == Binding::State::Failed) return;
@@ -545,6 +558,7 @@ class Compiler {
   }
 
   void compile_rule(const ast::Rule& r, CompiledRule& cr) {
+    context_name_ = fmt::format("in rule '{}'", cr.name);
     std::vector<uint32_t> facts;
     facts_ = &facts;
     Segment seg;
@@ -570,7 +584,11 @@ class Compiler {
     cr.facts = std::move(facts);
     if (options_.probes && t.ok) {
       program_->probes[r.when.get()] = cr.condition;
+      // Probes compile the condition's parts again: they have a budget of
+      // their own (a probe over it is left out, and explain shows no value).
+      swap_expansion_budget();
       add_probes(*r.when);
+      swap_expansion_budget();
     }
     for (const ast::Action& a : r.actions) {
       if (a.verb == ast::ActionVerb::Stop) {
@@ -579,6 +597,12 @@ class Compiler {
       }
       cr.actions.push_back(compile_action(a));
     }
+  }
+
+  void swap_expansion_budget() {
+    std::swap(expanded_, probe_expanded_);
+    std::swap(expansion_over_, probe_expansion_over_);
+    std::swap(expansion_reported_, probe_expansion_reported_);
   }
 
   uint32_t segment_for(const Expr& e, const Context& ctx, Typed* typed = nullptr) {
@@ -735,6 +759,13 @@ class Compiler {
   }
 
   Typed expr(Segment& seg, const Expr& e, const Context& ctx) {
+    // Inside a def body every node counts toward the expansion budget: once
+    // it is spent, whatever is left of the expansion is abandoned at once,
+    // so a def that doubles its code at each level stops here, not minutes later.
+    if (!def_stack_.empty() && (expansion_over_ || ++expanded_ > kMaxExpandedNodes)) {
+      expansion_over_ = true;
+      return fail();
+    }
     const size_t start = seg.code.size();
     Typed t = expr_inner(seg, e, ctx);
     if (t.ok && t.constant) try_fold(seg, start, t);
@@ -776,6 +807,12 @@ class Compiler {
     if (e.parts.size() == 1 && !e.parts[0].expr) {
       return constant(seg, e, Value::string(e.parts[0].text), Type::of(TypeKind::String));
     }
+    if (e.parts.size() > kMaxCount) {
+      diags_.error("limit", e.span,
+                   fmt::format("a string may have at most {} parts (pieces of text and {{…}} values)", kMaxCount),
+                   "build the text in several strings and join them with '+'");
+      return fail();
+    }
     bool all_constant = true, ok = true;
     for (const ast::StringPart& p : e.parts) {
       if (p.expr) {
@@ -791,8 +828,8 @@ class Compiler {
   }
 
   Typed list(Segment& seg, const Expr& e, const Context& ctx) {
-    if (e.args.size() > 65535) {
-      diags_.error("limit", e.span, "a list literal may hold at most 65535 items");
+    if (e.args.size() > kMaxCount) {
+      diags_.error("limit", e.span, fmt::format("a list literal may hold at most {} items", kMaxCount));
       return fail();
     }
     Type elem = Type::of(TypeKind::Null);
@@ -949,6 +986,10 @@ class Compiler {
       diags_.error("type-error", e.name_span, fmt::format("'{}' is not a function", n));
       return fail();
     }
+    if (e.args.size() > kMaxCount) {
+      diags_.error("limit", e.span, fmt::format("a call may have at most {} arguments", kMaxCount));
+      return fail();
+    }
     const std::optional<uint32_t> id = registry_.find(n);
     if (!id) {
       std::vector<std::string> candidates = registry_.names();
@@ -1018,6 +1059,7 @@ class Compiler {
       diags_.error("limit", e.span, "defs are nested too deeply (limit 64)");
       return fail();
     }
+    if (expansion_over_) return fail();  // reported once, at the call that spent the budget
     std::vector<Local> params;
     bool ok = true;
     for (size_t i = 0; i < e.args.size(); ++i) {
@@ -1048,6 +1090,15 @@ class Compiler {
     Typed body = expr(seg, *d.value, {});
     def_stack_.pop_back();
     locals_.swap(saved);
+    if (expansion_over_ && def_stack_.empty() && !expansion_reported_) {
+      expansion_reported_ = true;
+      diags_.error("limit", e.span,
+                   fmt::format("calling def '{}' {} expands to too much code (limit {} expression nodes for all def "
+                               "calls of a playbook)",
+                               d.name, context_name_, kMaxExpandedNodes),
+                   "each call of a def is compiled again where it is called, so defs that call other defs several "
+                   "times grow fast; compute a shared value once with a 'let'");
+    }
     return Typed{body.type, all_constant && body.constant, body.ok};
   }
 
@@ -1377,6 +1428,13 @@ class Compiler {
   std::vector<uint32_t> loading_;
   std::vector<Local> locals_;
   std::vector<const ast::Decl*> def_stack_;
+  uint64_t expanded_ = 0;            ///< expression nodes compiled inside def bodies
+  bool expansion_over_ = false;      ///< expanded_ passed kMaxExpandedNodes
+  bool expansion_reported_ = false;
+  uint64_t probe_expanded_ = 0;      ///< the same for probes, which have a budget of their own
+  bool probe_expansion_over_ = false;
+  bool probe_expansion_reported_ = false;
+  std::string context_name_;         ///< "in rule 'x'", "in let 'y'": where code is being compiled
   std::vector<uint32_t>* facts_ = nullptr;
   std::vector<std::pair<std::string, Segment>> pending_lets_;
   std::set<uint32_t> always_true_;

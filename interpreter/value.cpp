@@ -13,6 +13,7 @@ Arena::~Arena() {
 
 void* Arena::allocate(size_t n) {
   n = (n + 15) & ~size_t{15};
+  allocated_ += n;
   while (block_ < blocks_.size()) {
     Block& b = blocks_[block_];
     if (used_ + n <= b.size) {
@@ -45,6 +46,7 @@ std::string_view Arena::copy(std::string_view s) {
 void Arena::reset() {
   block_ = 0;
   used_ = 0;
+  allocated_ = 0;
 }
 
 // Howard Hinnant's civil-date algorithms.

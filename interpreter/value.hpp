@@ -10,6 +10,13 @@
 
 namespace kairos {
 
+/// The longest string evaluation may build (by `+`, interpolation, lower or
+/// upper): a longer one is null and counts a warning (docs/limits.md).
+inline constexpr uint32_t kMaxStringBytes = uint32_t{1} << 20;
+/// The most memory evaluating one record may take for the strings and lists
+/// it builds: past it they are null and count a warning (docs/limits.md).
+inline constexpr size_t kMaxRecordBytes = size_t{64} << 20;
+
 enum class ValueKind : uint8_t { Null, Bool, Int, Number, Date, String, List };
 
 /// A tagged value. Enums are strings at run time.
@@ -66,12 +73,17 @@ class Arena {
   Value* values(size_t n) { return static_cast<Value*>(allocate(n * sizeof(Value))); }
   /// Forgets everything allocated; keeps the memory.
   void reset();
+  /// Bytes allocated since the last reset.
+  size_t allocated() const { return allocated_; }
+  /// True when `n` more bytes keep the total within kMaxRecordBytes.
+  bool fits(size_t n) const { return n <= kMaxRecordBytes && allocated_ <= kMaxRecordBytes - n; }
 
  private:
   struct Block { char* data; size_t size; };
   std::vector<Block> blocks_;
   size_t block_ = 0;  ///< the block being filled
   size_t used_ = 0;   ///< bytes used in that block
+  size_t allocated_ = 0;  ///< bytes handed out since the last reset
 };
 
 /// Days since 1970-01-01 of a civil date (proleptic Gregorian).

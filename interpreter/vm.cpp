@@ -105,6 +105,22 @@ Value kleene_or(const Value& a, const Value& b) {
   return Value::null();
 }
 
+/// Appends the interpolation text of `v` unless that makes `out` longer than
+/// kMaxStringBytes; false then (`out` is left partly written). Checked piece
+/// by piece, so a list of many long strings never builds the whole text.
+bool append_capped(std::string& out, const Value& v) {
+  if (v.kind == ValueKind::List) {
+    for (uint32_t i = 0; i < v.size; ++i) {
+      if (i) out += ", ";
+      if (!append_capped(out, v.l[i])) return false;
+    }
+    return out.size() <= kMaxStringBytes;
+  }
+  if (v.kind == ValueKind::String && out.size() + v.size > kMaxStringBytes) return false;
+  append_text(out, v);
+  return out.size() <= kMaxStringBytes;
+}
+
 Value bool_or_null(int c, bool (*test)(int)) {
   if (c == 2) return Value::null();
   return Value::boolean(test(c));
@@ -264,6 +280,11 @@ Value Vm::execute(const Instr* code, uint32_t pc) {
       }
       case Op::MakeList: {
         sp -= in.b;
+        if (!arena_.fits(in.b * sizeof(Value))) {
+          ++ctx_.warnings;
+          stack[sp++] = Value::null();
+          break;
+        }
         Value* items = in.b ? arena_.values(in.b) : nullptr;
         if (in.b) std::memcpy(static_cast<void*>(items), stack + sp, in.b * sizeof(Value));
         stack[sp++] = Value::list(items, in.b);
@@ -272,8 +293,14 @@ Value Vm::execute(const Instr* code, uint32_t pc) {
       case Op::Interpolate: {
         sp -= in.b;
         scratch_.clear();
-        for (uint32_t i = 0; i < in.b; ++i) append_text(scratch_, stack[sp + i]);
-        stack[sp++] = Value::string(arena_.copy(scratch_));
+        bool fits = true;
+        for (uint32_t i = 0; i < in.b && fits; ++i) fits = append_capped(scratch_, stack[sp + i]);
+        if (fits && arena_.fits(scratch_.size())) {
+          stack[sp++] = Value::string(arena_.copy(scratch_));
+        } else {
+          ++ctx_.warnings;
+          stack[sp++] = Value::null();
+        }
         break;
       }
       case Op::FieldEqConst:
@@ -368,6 +395,10 @@ Value Vm::arithmetic(Op op, const Value& a, const Value& b) {
     return Value::number(r);
   }
   if (a.kind == ValueKind::String && b.kind == ValueKind::String && op == Op::Add) {
+    if (uint64_t{a.size} + b.size > kMaxStringBytes || !arena_.fits(a.size + b.size + 1)) {
+      ++ctx_.warnings;
+      return Value::null();
+    }
     char* p = static_cast<char*>(arena_.allocate(a.size + b.size + 1));
     std::memcpy(p, a.s, a.size);
     std::memcpy(p + a.size, b.s, b.size);

@@ -13,6 +13,10 @@
 //   results of lower/upper/trim are plain strings.
 // - A null argument gives null. A wrong run-time kind (only possible through
 //   an argument of unknown static type) gives null and a warning.
+// - lower/upper of a string longer than kMaxStringBytes (1 MiB, which only
+//   data can hold), or past the record's kMaxRecordBytes, give null and a
+//   warning, like every string evaluation builds; trim only narrows its
+//   argument and has no cap.
 // - Results view the argument's memory when they are a slice of it (trim, or
 //   lower/upper with nothing to change); otherwise they live in ctx.arena.
 
@@ -53,6 +57,7 @@ Value map_ascii_case(const Value* args, EvalContext& ctx) {
   const Value& v = args[0];
   if (v.is_null()) return Value::null();
   if (v.kind != ValueKind::String) return warn(ctx);
+  if (v.size > kMaxStringBytes || !ctx.arena->fits(v.size)) return warn(ctx);
   const std::string_view s = v.str();
   size_t first = 0;
   while (first < s.size() && !(s[first] >= From && s[first] <= From + 25)) ++first;

@@ -5,13 +5,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <array>
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "engine/kairos.hpp"
 #include "grammar/parser.hpp"
@@ -300,4 +304,137 @@ BOOST_AUTO_TEST_CASE(a_schema_yaml_cannot_make_the_loader_spin) {
                b.render_diagnostics());
   }
   fs::remove_all(dir);
+}
+
+// Counts beyond the 16-bit operand of an instruction, the size of def
+// expansions and the memory of one record's evaluation (docs/limits.md).
+
+BOOST_AUTO_TEST_CASE(strings_have_at_most_65535_parts_and_calls_65535_arguments) {
+  // Both used to wrap silently (65,536 parts gave an empty string). The limit
+  // is checked before the parts or arguments are compiled, so this is cheap.
+  const fs::path dir = temp_dir();
+  std::string text = "\"";
+  for (int i = 0; i < 32768; ++i) text += "a{id}";  // a text piece and a value: 65,536 parts
+  text += "\"";
+  bool ok = false;
+  std::string d = diagnostics(write(dir / "parts.play", "when true then tag " + text + "\n"), &ok);
+  BOOST_TEST(!ok);
+  BOOST_TEST(contains(d, "parts.play:1:20: error: a string may have at most 65535 parts (pieces of text and {…} values)"),
+             d.substr(0, 300));
+  BOOST_TEST(contains(d, "help: build the text in several strings and join them with '+'"), d.substr(0, 600));
+  std::string args = "health";
+  for (int i = 1; i < 65536; ++i) args += ",0";
+  d = diagnostics(write(dir / "args.play", "when max(" + args + ") > 1 then tag \"x\"\n"), &ok);
+  BOOST_TEST(!ok);
+  BOOST_TEST(contains(d, "args.play:1:6: error: a call may have at most 65535 arguments"), d.substr(0, 300));
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(def_expansion_is_limited_and_stops_early) {
+  // Each level calls the one below twice: level N expands to about 3 * 2^N
+  // nodes. 30 levels would take hours to expand; the budget stops it at once.
+  const fs::path dir = temp_dir();
+  std::string defs = "def f0(x) = x + 1\n";
+  for (int i = 1; i <= 30; ++i) {
+    const std::string prev = "f" + std::to_string(i - 1);
+    defs += "def f" + std::to_string(i) + "(x) = " + prev + "(x) + " + prev + "(x)\n";
+  }
+  bool ok = false;
+  std::string d = diagnostics(write(dir / "small.play", defs + "rule small when f12(health) > 1 then tag \"ok\"\n"), &ok);
+  BOOST_TEST(ok, d);
+  for (const std::string arg : {"health", "1"}) {  // a constant argument folds, but still expands
+    const auto start = std::chrono::steady_clock::now();
+    d = diagnostics(write(dir / "big.play", defs + "rule big when f30(" + arg + ") > 1 then tag \"x\"\n"), &ok);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    BOOST_TEST(!ok);
+    BOOST_TEST(contains(d, "big.play:32:15: error: calling def 'f30' in rule 'big' expands to too much code "
+                           "(limit 1000000 expression nodes for all def calls of a playbook)"),
+               d);
+    BOOST_TEST(contains(d, "help: each call of a def is compiled again where it is called"), d);
+    BOOST_TEST(d.find("error:") == d.rfind("error:"), "one error only:\n" << d);
+    BOOST_TEST(seconds < 60.0);  // about a second in a release build; far more under the sanitizers
+  }
+  // In a let, the message names the let.
+  d = diagnostics(write(dir / "let.play", defs + "let big = f30(health)\nwhen big > 1 then tag \"x\"\n"), &ok);
+  BOOST_TEST(!ok);
+  BOOST_TEST(contains(d, "error: calling def 'f30' in let 'big' expands to too much code"), d);
+  fs::remove_all(dir);
+}
+
+namespace {
+
+/// Compiles `text` against the schema and runs it over one record whose
+/// `name` is `name`; returns the JSON lines and the warnings per rule.
+std::string run_with_name(const std::string& text, const std::string& name, std::vector<uint64_t>& warnings) {
+  const fs::path dir = temp_dir();
+  kairos::Engine engine;
+  kairos::BuildOptions o;
+  o.schema_path = schema(dir).string();
+  kairos::Build b = engine.compile({write(dir / "strings.play", text).string()}, o);
+  BOOST_REQUIRE_MESSAGE(b.ok(), b.render_diagnostics());
+  kairos::Runner runner(b, engine.registry(), 0);
+  kairos::Record r;
+  r.values.assign(b.schema->fields.size(), kairos::Value::null());
+  r.values[static_cast<size_t>(b.schema->find("name"))] = kairos::Value::string(name);
+  std::string out;
+  kairos::JsonlWriter w(out, false);
+  runner.run(r, w);
+  warnings = runner.vm(0).warnings();
+  fs::remove_all(dir);
+  return out;
+}
+
+size_t count(const std::string& text, const std::string& part) {
+  size_t n = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(strings_built_at_run_time_are_capped_at_1_mib) {
+  // A chain of lets doubling a string used to grow without bound. Now a
+  // string past 1 MiB is null and counts a warning of the rule, like an
+  // overflow; null then propagates without further warnings.
+  std::string text = "let l0 = name\n";
+  for (int i = 1; i <= 24; ++i) text += fmt::format("let l{} = l{} + l{}\n", i, i - 1, i - 1);
+  text +=
+      "rule at_cap when len(l10) == 1048576 then tag \"at cap\"\n"        // 1 KiB * 2^10: exactly 1 MiB
+      "rule over_cap when l11 is null and l24 is null then tag \"over\"\n"  // the one warning
+      "rule interpolated when \"{l10}\" == l10 and \"{l10}.\" is null then tag \"interpolated\"\n"
+      "rule list when \"{[l9, l9]}\" is null then tag \"list\"\n"
+      "rule cased when lower(l10) == l10 and upper(l10 + l0) is null then tag \"cased\"\n";
+  std::vector<uint64_t> warnings;
+  const std::string out = run_with_name(text, std::string(1024, 'x'), warnings);
+  for (const char* tag : {"at cap", "over", "interpolated", "list", "cased"}) {
+    BOOST_TEST(contains(out, fmt::format("\"tag\":\"{}\"", tag)), tag << "\n" << out.substr(0, 300));
+  }
+  BOOST_REQUIRE(warnings.size() == 5u);
+  BOOST_TEST(warnings[0] == 0u);
+  BOOST_TEST(warnings[1] == 1u);
+  BOOST_TEST(warnings[2] == 1u);
+  BOOST_TEST(warnings[3] == 1u);
+  BOOST_TEST(warnings[4] == 1u);
+  // lower/upper of data longer than the cap: null and a warning.
+  const std::string long_out =
+      run_with_name("when upper(name) is null and lower(name) is null then tag \"long\"\n", std::string((1 << 20) + 1, 'x'),
+                    warnings);
+  BOOST_TEST(contains(long_out, "\"tag\":\"long\""));
+  BOOST_TEST(warnings.at(0) == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(one_record_builds_at_most_64_mib_of_strings) {
+  // Each rule builds a fresh 1 MiB string: 100 of them would take 100 MiB for
+  // one record. Past 64 MiB, what a rule builds is null and counts a warning.
+  std::string text = "let l0 = name\n";
+  for (int i = 1; i <= 9; ++i) text += fmt::format("let l{} = l{} + l{}\n", i, i - 1, i - 1);
+  for (int i = 0; i < 100; ++i) text += fmt::format("rule r{} when len(l9 + l9) > 0 then tag \"built\"\n", i);
+  std::vector<uint64_t> warnings;
+  const std::string out = run_with_name(text, std::string(1024, 'x'), warnings);
+  const size_t fired = count(out, "\"tag\":\"built\"");
+  BOOST_TEST(fired >= 60u);
+  BOOST_TEST(fired < 64u);
+  uint64_t warned = 0;
+  for (uint64_t w : warnings) warned += w;
+  BOOST_TEST(warned == 100u - fired);
 }
