@@ -6,6 +6,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -81,10 +82,32 @@ BENCHMARK(BM_Evaluate);
 
 }  // namespace
 
+/// --once: evaluates every record once, without the benchmark library, and
+/// prints the time per record. For instruction counts that do not depend on
+/// how many iterations the library chooses:
+///   valgrind --tool=callgrind --toggle-collect='kairos::Runner::run*' eval_bench --once
+/// then divide the Ir by the record count printed.
+int run_once() {
+  Workload& w = workload();
+  int32_t as_of = 0;
+  kairos::parse_iso_date("2026-01-15", as_of);
+  kairos::Runner runner(w.build, w.engine.registry(), as_of);
+  CountingSink sink;
+  const auto start = std::chrono::steady_clock::now();
+  for (const kairos::Record& r : w.records) runner.run(r, sink);
+  const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
+  std::cout << w.records.size() << " records, " << ns / static_cast<double>(w.records.size()) << " ns/record, "
+            << static_cast<double>(sink.count) / static_cast<double>(w.records.size()) << " actions/record\n";
+  return 0;
+}
+
 int main(int argc, char** argv) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::string(argv[i]) == "--data") data_path = argv[i + 1];
+  bool once = false;
+  for (int i = 1; i < argc; ++i) {
+    if (i + 1 < argc && std::string(argv[i]) == "--data") data_path = argv[i + 1];
+    if (std::string(argv[i]) == "--once") once = true;
   }
+  if (once) return run_once();
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   return 0;

@@ -580,10 +580,16 @@ class Compiler {
       }
     }
     seg.emit(Op::Return, r.when->span);
-    cr.condition = append(seg);
     cr.facts = std::move(facts);
+    // A condition only has to tell whether it is true, so it runs as tests
+    // and jumps (see test()); the value form stays for constant conditions,
+    // for errors, and as explain's probe of the whole condition.
+    std::optional<uint32_t> tested;
+    if (t.ok && !t.constant && is_bool_like(t.type)) tested = test_segment(*r.when);
+    const uint32_t value_entry = !tested || options_.probes ? append(seg) : 0;
+    cr.condition = tested ? *tested : value_entry;
     if (options_.probes && t.ok) {
-      program_->probes[r.when.get()] = cr.condition;
+      program_->probes[r.when.get()] = value_entry;
       // Probes compile the condition's parts again: they have a budget of
       // their own (a probe over it is left out, and explain shows no value).
       swap_expansion_budget();
@@ -597,6 +603,54 @@ class Compiler {
       }
       cr.actions.push_back(compile_action(a));
     }
+  }
+
+  /// Compiles a condition already checked in value form as tests: the code
+  /// falls through to ReturnTrue when the condition is true and jumps to
+  /// ReturnFalse otherwise (false or null). Nothing is reported (the value
+  /// form reported everything) and def calls use the probes' budget; nullopt
+  /// when it does not compile.
+  std::optional<uint32_t> test_segment(const Expr& condition) {
+    std::vector<uint32_t>* saved_facts = std::exchange(facts_, nullptr);
+    const size_t before = diags_.items().size();
+    swap_expansion_budget();
+    Segment seg;
+    std::vector<size_t> fails;
+    const Typed t = test(seg, condition, fails);
+    swap_expansion_budget();
+    diags_.truncate(before);
+    facts_ = saved_facts;
+    if (!t.ok) return std::nullopt;
+    seg.emit(Op::ReturnTrue, condition.span);
+    for (size_t f : fails) seg.patch(f);
+    seg.emit(Op::ReturnFalse, condition.span);
+    return append(seg);
+  }
+
+  /// Emits code that falls through when `e` is true and jumps (from the
+  /// instructions listed in `fails`) when it is false or null. Kleene logic
+  /// makes `a and b` true exactly when both are, and `a or b` when either is,
+  /// so neither needs a value on the stack.
+  Typed test(Segment& seg, const Expr& e, std::vector<size_t>& fails) {
+    if (e.kind == ExprKind::Binary && (e.op == ast::Op::And || e.op == ast::Op::Or)) {
+      Typed l, r;
+      if (e.op == ast::Op::And) {
+        l = test(seg, *e.args[0], fails);
+        r = test(seg, *e.args[1], fails);
+      } else {
+        std::vector<size_t> left_fails;
+        l = test(seg, *e.args[0], left_fails);
+        const size_t pass = seg.emit(Op::Jump, e.span);
+        for (size_t f : left_fails) seg.patch(f);
+        r = test(seg, *e.args[1], fails);
+        seg.patch(pass);
+      }
+      const bool ok = l.ok && r.ok && is_bool_like(l.type) && is_bool_like(r.type);
+      return Typed{Type::of(TypeKind::Bool), l.constant && r.constant, ok};
+    }
+    Typed t = expr(seg, e, {});
+    fails.push_back(seg.emit(Op::JumpUnlessTrue, e.span));
+    return t;
   }
 
   void swap_expansion_budget() {

@@ -44,8 +44,10 @@ class Estimator {
   Segment segment(uint32_t entry) {
     const std::vector<Instr>& code = p_.chunk.code;
     if (entry >= code.size()) broken(p_, entry, "a segment entry past the end of the code");
+    // A segment ends at its Return (a condition's at ReturnFalse; ReturnTrue
+    // leaves early).
     uint32_t ret = entry;
-    while (ret < code.size() && code[ret].op != Op::Return) ++ret;
+    while (ret < code.size() && code[ret].op != Op::Return && code[ret].op != Op::ReturnFalse) ++ret;
     if (ret == code.size()) broken(p_, entry, "a segment without Return");
     Segment s;
     std::vector<uint64_t> longest(ret - entry + 1, 0);
@@ -53,7 +55,11 @@ class Estimator {
       const Instr& in = code[pc];
       const uint64_t own = weight(in, pc);
       uint64_t next = 0;
-      if (in.op != Op::Return) {
+      if (op_is_test(in.op)) {
+        // A test takes the Jump after it or skips it: both are later.
+        if (pc + 2 > ret || code[pc + 1].op != Op::Jump) broken(p_, pc, "a test not followed by a Jump");
+        next = std::max(longest[pc + 1 - entry], longest[pc + 2 - entry]);
+      } else if (!op_returns(in.op)) {
         if (op_operand(in.op) == Operand::Jump) {
           // The proof: a jump lands strictly after itself, inside its segment.
           if (in.a <= pc) broken(p_, pc, fmt::format("a backward jump to {}", in.a));
@@ -73,6 +79,18 @@ class Estimator {
   uint64_t weight(const Instr& in, uint32_t pc) const {
     switch (in.op) {
       case Op::Const:
+      case Op::EqConst:
+      case Op::NeConst:
+      case Op::LtConst:
+      case Op::LeConst:
+      case Op::GtConst:
+      case Op::GeConst:
+      case Op::EqConstTest:
+      case Op::NeConstTest:
+      case Op::LtConstTest:
+      case Op::LeConstTest:
+      case Op::GtConstTest:
+      case Op::GeConstTest:
         if (in.a >= p_.chunk.constants.size()) broken(p_, pc, "a constant out of range");
         return 1;
       case Op::Let:
@@ -89,7 +107,24 @@ class Estimator {
       case Op::Interpolate:
         return 1 + uint64_t{in.b};
       case Op::In:
+      case Op::FieldInConst:
+      case Op::FieldNotInConst:
+      case Op::ConstInField:
+      case Op::ConstNotInField:
+      case Op::FieldInConstTest:
+      case Op::FieldNotInConstTest:
+      case Op::ConstInFieldTest:
+      case Op::ConstNotInFieldTest:
+        if (op_operand(in.op) == Operand::Field && in.b >= p_.chunk.constants.size()) {
+          broken(p_, pc, "a constant out of range");
+        }
         return kWalkFactor;
+      case Op::InRangeConst:
+      case Op::InRangeConstTest:
+        if (in.a >= p_.chunk.constants.size() || in.b >= p_.chunk.constants.size()) {
+          broken(p_, pc, "a constant out of range");
+        }
+        return 1;
       default:
         return 1;
     }

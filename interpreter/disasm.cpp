@@ -15,6 +15,23 @@ static std::string constant_text(const Value& v) {
   return out;
 }
 
+/// The operator a fused instruction applies, as written in a playbook.
+static const char* fused_operator(Op op) {
+  switch (op) {
+    case Op::FieldEqConst: case Op::FieldEqConstTest: case Op::EqConst: case Op::EqConstTest: return "==";
+    case Op::FieldNeConst: case Op::FieldNeConstTest: case Op::NeConst: case Op::NeConstTest: return "!=";
+    case Op::FieldLtConst: case Op::FieldLtConstTest: case Op::LtConst: case Op::LtConstTest: return "<";
+    case Op::FieldLeConst: case Op::FieldLeConstTest: case Op::LeConst: case Op::LeConstTest: return "<=";
+    case Op::FieldGtConst: case Op::FieldGtConstTest: case Op::GtConst: case Op::GtConstTest: return ">";
+    case Op::FieldGeConst: case Op::FieldGeConstTest: case Op::GeConst: case Op::GeConstTest: return ">=";
+    case Op::FieldInConst: case Op::FieldInConstTest: case Op::ConstInField: case Op::ConstInFieldTest: return "in";
+    case Op::FieldNotInConst: case Op::FieldNotInConstTest: case Op::ConstNotInField: case Op::ConstNotInFieldTest:
+      return "not in";
+    case Op::FieldMulConst: return "*";
+    default: return "";
+  }
+}
+
 std::string disassemble(const Program& p, const grammar::SourceManager& sources, const Registry& registry) {
   std::string out;
   auto w = std::back_inserter(out);
@@ -59,22 +76,32 @@ std::string disassemble(const Program& p, const grammar::SourceManager& sources,
     const Instr& in = c.code[pc];
     const grammar::Span& span = c.spans[pc];
     const uint32_t line = sources.size() > span.file ? sources.file(span.file).locate(span.begin).line : 0;
-    fmt::format_to(w, "  {:04}  {:>4}  {:<16}", pc, line, op_name(in.op));
+    fmt::format_to(w, "  {:04}  {:>4}  {:<20}", pc, line, op_name(in.op));
     switch (op_operand(in.op)) {
       case Operand::None: break;
-      case Operand::Constant: fmt::format_to(w, "{:<6} ; {}", in.a, constant_text(c.constants[in.a])); break;
+      case Operand::Constant: {
+        const char* op = fused_operator(in.op);
+        fmt::format_to(w, "{:<6} ; {}{}{}", in.a, op, *op ? " " : "", constant_text(c.constants[in.a]));
+        break;
+      }
       case Operand::Field: {
         const std::string field = p.schema && in.a < p.schema->fields.size() ? p.schema->fields[in.a].name : "?";
-        if (in.op == Op::Field) {
+        if (in.op == Op::Field || in.op == Op::FieldTest) {
           fmt::format_to(w, "{:<6} ; {}", in.a, field);
+        } else if (in.op == Op::ConstInField || in.op == Op::ConstInFieldTest || in.op == Op::ConstNotInField ||
+                   in.op == Op::ConstNotInFieldTest) {
+          fmt::format_to(w, "{:<6} ; {} {} {}", fmt::format("{} {}", in.a, in.b), constant_text(c.constants[in.b]),
+                         fused_operator(in.op), field);
         } else {
-          static const char* kCompare[] = {"==", "!=", "<", "<=", ">", ">="};
-          const int which = static_cast<int>(in.op) - static_cast<int>(Op::FieldEqConst);
-          fmt::format_to(w, "{:<6} ; {} {} {}", fmt::format("{} {}", in.a, in.b), field, kCompare[which],
+          fmt::format_to(w, "{:<6} ; {} {} {}", fmt::format("{} {}", in.a, in.b), field, fused_operator(in.op),
                          constant_text(c.constants[in.b]));
         }
         break;
       }
+      case Operand::Range:
+        fmt::format_to(w, "{:<6} ; in {}..{}", fmt::format("{} {}", in.b, in.a), constant_text(c.constants[in.b]),
+                       constant_text(c.constants[in.a]));
+        break;
       case Operand::Let: fmt::format_to(w, "{:<6} ; {}", in.a, in.a < p.lets.size() ? p.lets[in.a].name : "?"); break;
       case Operand::Local: fmt::format_to(w, "{}", in.a); break;
       case Operand::Jump: fmt::format_to(w, "@{:04}", in.a); break;

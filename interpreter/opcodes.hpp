@@ -12,13 +12,21 @@
 ///
 /// `a` is a constant, field, let, local, builtin index or a jump target (an
 /// absolute code offset); `b` is an argument or element count, or for the
-/// fused Field*Const instructions the constant's index.
+/// fused instructions the constant's index (InRangeConst: `b` the low end,
+/// `a` the high end).
+///
+/// Conditions of rules are compiled for control flow: a *test* instruction
+/// (the second list) computes a truth value and is always followed by a Jump;
+/// unless the value is true it takes that Jump, otherwise it skips it. The
+/// Jump is not dispatched on its own, and a test never pushes: `health >= 80
+/// and phase == adoption` is two tests and no stack traffic. Null and values
+/// of the wrong kind are "not true", as Kleene logic needs for a rule to fire.
 
 #include <cstdint>
 
 namespace kairos {
 
-enum class Operand : uint8_t { None, Constant, Field, Let, Local, Jump, Builtin, Count };
+enum class Operand : uint8_t { None, Constant, Field, Let, Local, Jump, Builtin, Count, Range };
 
 //        name             operand            stack  meaning
 #define KAIROS_OPCODES(X)                                                                           \
@@ -49,17 +57,57 @@ enum class Operand : uint8_t { None, Constant, Field, Let, Local, Jump, Builtin,
   X(JumpIfFalseKeep, Operand::Jump,      0, "jump to a if the top is false, keeping it")            \
   X(JumpIfTrueKeep,  Operand::Jump,      0, "jump to a if the top is true, keeping it")             \
   X(JumpUnlessTrue,  Operand::Jump,     -1, "pop; jump to a unless it was true")                    \
+  X(JumpUnlessFalse, Operand::Jump,     -1, "pop; jump to a unless it was false (Not; JumpUnlessTrue)") \
   X(Jump,            Operand::Jump,      0, "jump to a")                                            \
   X(Call,            Operand::Builtin,   1, "call builtin a with the b top values (pops b)")        \
   X(MakeList,        Operand::Count,     1, "pop b values into a list")                             \
   X(Interpolate,     Operand::Count,     1, "pop b values and join their text into a string")       \
   X(Return,          Operand::None,     -1, "end of the segment: pop the result")                   \
+  X(ReturnTrue,      Operand::None,      0, "leave the segment with the result true (a condition)") \
+  X(ReturnFalse,     Operand::None,      0, "end of a condition's segment: the result is false")    \
   X(FieldEqConst,    Operand::Field,    +1, "push field a == constant b (Field, Const, Eq fused)")  \
   X(FieldNeConst,    Operand::Field,    +1, "push field a != constant b")                           \
   X(FieldLtConst,    Operand::Field,    +1, "push field a < constant b")                            \
   X(FieldLeConst,    Operand::Field,    +1, "push field a <= constant b")                           \
   X(FieldGtConst,    Operand::Field,    +1, "push field a > constant b")                            \
-  X(FieldGeConst,    Operand::Field,    +1, "push field a >= constant b")
+  X(FieldGeConst,    Operand::Field,    +1, "push field a >= constant b")                           \
+  X(EqConst,         Operand::Constant,  0, "top == constant a (Const, Eq fused)")                  \
+  X(NeConst,         Operand::Constant,  0, "top != constant a")                                    \
+  X(LtConst,         Operand::Constant,  0, "top < constant a")                                     \
+  X(LeConst,         Operand::Constant,  0, "top <= constant a")                                    \
+  X(GtConst,         Operand::Constant,  0, "top > constant a")                                     \
+  X(GeConst,         Operand::Constant,  0, "top >= constant a")                                    \
+  X(FieldInConst,    Operand::Field,    +1, "push field a in constant b (Field, Const, In fused)")  \
+  X(FieldNotInConst, Operand::Field,    +1, "push field a not in constant b")                       \
+  X(ConstInField,    Operand::Field,    +1, "push constant b in field a (Const, Field, In fused)")  \
+  X(ConstNotInField, Operand::Field,    +1, "push constant b not in field a")                       \
+  X(InRangeConst,    Operand::Range,     0, "constant b <= top <= constant a (Const, Const, InRange)") \
+  X(FieldMulConst,   Operand::Field,    +1, "push field a * constant b (Field, Const, Mul fused)")  \
+  /* the tests: each is followed by a Jump that it takes unless its value is true */               \
+  X(FieldTest,        Operand::Field,    0, "test field a")                                         \
+  X(FieldEqConstTest, Operand::Field,    0, "test field a == constant b")                           \
+  X(FieldNeConstTest, Operand::Field,    0, "test field a != constant b")                           \
+  X(FieldLtConstTest, Operand::Field,    0, "test field a < constant b")                            \
+  X(FieldLeConstTest, Operand::Field,    0, "test field a <= constant b")                           \
+  X(FieldGtConstTest, Operand::Field,    0, "test field a > constant b")                            \
+  X(FieldGeConstTest, Operand::Field,    0, "test field a >= constant b")                           \
+  X(EqTest,           Operand::None,    -2, "pop two; test ==")                                     \
+  X(NeTest,           Operand::None,    -2, "pop two; test !=")                                     \
+  X(LtTest,           Operand::None,    -2, "pop two; test <")                                      \
+  X(LeTest,           Operand::None,    -2, "pop two; test <=")                                     \
+  X(GtTest,           Operand::None,    -2, "pop two; test >")                                      \
+  X(GeTest,           Operand::None,    -2, "pop two; test >=")                                     \
+  X(EqConstTest,      Operand::Constant, -1, "pop; test == constant a")                             \
+  X(NeConstTest,      Operand::Constant, -1, "pop; test != constant a")                             \
+  X(LtConstTest,      Operand::Constant, -1, "pop; test < constant a")                              \
+  X(LeConstTest,      Operand::Constant, -1, "pop; test <= constant a")                             \
+  X(GtConstTest,      Operand::Constant, -1, "pop; test > constant a")                              \
+  X(GeConstTest,      Operand::Constant, -1, "pop; test >= constant a")                             \
+  X(FieldInConstTest, Operand::Field,    0, "test field a in constant b")                           \
+  X(FieldNotInConstTest, Operand::Field, 0, "test field a not in constant b")                       \
+  X(ConstInFieldTest, Operand::Field,    0, "test constant b in field a")                           \
+  X(ConstNotInFieldTest, Operand::Field, 0, "test constant b not in field a")                       \
+  X(InRangeConstTest, Operand::Range,   -1, "pop; test constant b <= it <= constant a")
 
 enum class Op : uint8_t {
 #define KAIROS_OP_ENUM(name, operand, stack, meaning) name,
@@ -84,5 +132,10 @@ Operand op_operand(Op op);
 int op_stack_effect(Op op);
 /// The one-line meaning of an opcode.
 const char* op_meaning(Op op);
+/// True for the test instructions, which are always followed by a Jump that
+/// they take unless their value is true (and skip otherwise).
+inline bool op_is_test(Op op) { return op >= Op::FieldTest; }
+/// True for the instructions that leave a segment.
+inline bool op_returns(Op op) { return op == Op::Return || op == Op::ReturnTrue || op == Op::ReturnFalse; }
 
 }  // namespace kairos

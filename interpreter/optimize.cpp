@@ -8,46 +8,129 @@ namespace {
 
 bool is_jump(Op op) { return op_operand(op) == Operand::Jump; }
 
-/// The fused opcode for `Field; Const; op`, or Return when there is none.
-Op fused(Op compare) {
-  switch (compare) {
-    case Op::Eq: return Op::FieldEqConst;
-    case Op::Ne: return Op::FieldNeConst;
-    case Op::Lt: return Op::FieldLtConst;
-    case Op::Le: return Op::FieldLeConst;
-    case Op::Gt: return Op::FieldGtConst;
-    case Op::Ge: return Op::FieldGeConst;
+bool is_compare(Op op) { return op >= Op::Eq && op <= Op::Ge; }
+
+/// `Field; Const; <compare>` fused: FieldEqConst … FieldGeConst.
+Op field_const(Op compare) { return static_cast<Op>(static_cast<int>(Op::FieldEqConst) + (static_cast<int>(compare) - static_cast<int>(Op::Eq))); }
+
+/// `Const; <compare>` fused: EqConst … GeConst.
+Op top_const(Op compare) { return static_cast<Op>(static_cast<int>(Op::EqConst) + (static_cast<int>(compare) - static_cast<int>(Op::Eq))); }
+
+/// The test form of an instruction that leaves a truth value, or Return when
+/// it has none.
+Op test_form(Op op) {
+  switch (op) {
+    case Op::Field: return Op::FieldTest;
+    case Op::FieldEqConst: return Op::FieldEqConstTest;
+    case Op::FieldNeConst: return Op::FieldNeConstTest;
+    case Op::FieldLtConst: return Op::FieldLtConstTest;
+    case Op::FieldLeConst: return Op::FieldLeConstTest;
+    case Op::FieldGtConst: return Op::FieldGtConstTest;
+    case Op::FieldGeConst: return Op::FieldGeConstTest;
+    case Op::Eq: return Op::EqTest;
+    case Op::Ne: return Op::NeTest;
+    case Op::Lt: return Op::LtTest;
+    case Op::Le: return Op::LeTest;
+    case Op::Gt: return Op::GtTest;
+    case Op::Ge: return Op::GeTest;
+    case Op::EqConst: return Op::EqConstTest;
+    case Op::NeConst: return Op::NeConstTest;
+    case Op::LtConst: return Op::LtConstTest;
+    case Op::LeConst: return Op::LeConstTest;
+    case Op::GtConst: return Op::GtConstTest;
+    case Op::GeConst: return Op::GeConstTest;
+    case Op::FieldInConst: return Op::FieldInConstTest;
+    case Op::FieldNotInConst: return Op::FieldNotInConstTest;
+    case Op::ConstInField: return Op::ConstInFieldTest;
+    case Op::ConstNotInField: return Op::ConstNotInFieldTest;
+    case Op::InRangeConst: return Op::InRangeConstTest;
     default: return Op::Return;
+  }
+}
+
+constexpr uint32_t kMaxB = std::numeric_limits<uint16_t>::max();
+
+/// Jump threading: a value kept by JumpIfFalseKeep is false, so landing on
+/// another JumpIfFalseKeep always jumps again (the same for true); landing on
+/// a Jump goes on to its target.
+void thread_jumps(std::vector<Instr>& code) {
+  for (size_t i = 0; i < code.size(); ++i) {
+    Instr& in = code[i];
+    if (!is_jump(in.op)) continue;
+    // The Jump after a test belongs to it: only its own target moves.
+    for (int hops = 0; hops < 64 && in.a < code.size(); ++hops) {
+      const Instr& to = code[in.a];
+      const bool same_keep = (in.op == Op::JumpIfFalseKeep || in.op == Op::JumpIfTrueKeep) && to.op == in.op;
+      const bool plain = to.op == Op::Jump && (in.a == 0 || !op_is_test(code[in.a - 1].op));
+      if (!same_keep && !plain) break;
+      in.a = to.a;
+    }
   }
 }
 
 }  // namespace
 
 void optimize_segment(std::vector<Instr>& code, std::vector<grammar::Span>& spans) {
-  // Jump threading: a value kept by JumpIfFalseKeep is false, so landing on
-  // another JumpIfFalseKeep always jumps again (the same for true).
-  for (Instr& in : code) {
-    if (in.op != Op::JumpIfFalseKeep && in.op != Op::JumpIfTrueKeep) continue;
-    for (int hops = 0; hops < 64 && in.a < code.size() && code[in.a].op == in.op; ++hops) in.a = code[in.a].a;
-  }
+  thread_jumps(code);
 
   std::vector<bool> target(code.size() + 1, false);
   for (const Instr& in : code) {
     if (is_jump(in.op)) target[in.a] = true;
   }
+  // Fusion: each rule below replaces `n` instructions, none of them but the
+  // first a jump target, by one.
   std::vector<Instr> out;
   std::vector<grammar::Span> out_spans;
   std::vector<uint32_t> moved(code.size() + 1, 0);  // old index -> new index
   out.reserve(code.size());
+  auto free_run = [&](size_t i, size_t n) {
+    if (i + n > code.size()) return false;
+    for (size_t k = i + 1; k < i + n; ++k) {
+      if (target[k]) return false;
+    }
+    return true;
+  };
+  auto op_at = [&](size_t i) { return i < code.size() ? code[i].op : Op::Return; };
   for (size_t i = 0; i < code.size();) {
     moved[i] = static_cast<uint32_t>(out.size());
-    if (i + 2 < code.size() && code[i].op == Op::Field && code[i + 1].op == Op::Const &&
-        fused(code[i + 2].op) != Op::Return && !target[i + 1] && !target[i + 2] &&
-        code[i + 1].a <= std::numeric_limits<uint16_t>::max()) {
-      out.push_back(Instr{fused(code[i + 2].op), 0, static_cast<uint16_t>(code[i + 1].a), code[i].a});
-      out_spans.push_back(grammar::Span::cover(spans[i], spans[i + 2]));
-      moved[i + 1] = moved[i + 2] = moved[i];
-      i += 3;
+    const Op o0 = op_at(i), o1 = op_at(i + 1), o2 = op_at(i + 2), o3 = op_at(i + 3);
+    Instr fused{Op::Return, 0, 0, 0};
+    size_t n = 0;
+    if (o0 == Op::Field && o1 == Op::Const && code[i + 1].a <= kMaxB) {
+      const uint16_t k = static_cast<uint16_t>(code[i + 1].a);
+      if (is_compare(o2) && free_run(i, 3)) {
+        fused = Instr{field_const(o2), 0, k, code[i].a}, n = 3;
+      } else if (o2 == Op::In && o3 == Op::Not && free_run(i, 4)) {
+        fused = Instr{Op::FieldNotInConst, 0, k, code[i].a}, n = 4;
+      } else if (o2 == Op::In && free_run(i, 3)) {
+        fused = Instr{Op::FieldInConst, 0, k, code[i].a}, n = 3;
+      } else if (o2 == Op::Mul && free_run(i, 3)) {
+        fused = Instr{Op::FieldMulConst, 0, k, code[i].a}, n = 3;
+      }
+    } else if (o0 == Op::Const && o1 == Op::Field && code[i].a <= kMaxB) {
+      const uint16_t k = static_cast<uint16_t>(code[i].a);
+      if (o2 == Op::In && o3 == Op::Not && free_run(i, 4)) {
+        fused = Instr{Op::ConstNotInField, 0, k, code[i + 1].a}, n = 4;
+      } else if (o2 == Op::In && free_run(i, 3)) {
+        fused = Instr{Op::ConstInField, 0, k, code[i + 1].a}, n = 3;
+      } else if (o2 == Op::Mul && free_run(i, 3)) {
+        fused = Instr{Op::FieldMulConst, 0, k, code[i + 1].a}, n = 3;
+      }
+    }
+    if (n == 0 && o0 == Op::Const && o1 == Op::Const && o2 == Op::InRange && code[i].a <= kMaxB && free_run(i, 3)) {
+      fused = Instr{Op::InRangeConst, 0, static_cast<uint16_t>(code[i].a), code[i + 1].a}, n = 3;
+    }
+    if (n == 0 && o0 == Op::Const && is_compare(o1) && free_run(i, 2)) {
+      fused = Instr{top_const(o1), 0, 0, code[i].a}, n = 2;
+    }
+    if (n == 0 && o0 == Op::Not && o1 == Op::JumpUnlessTrue && free_run(i, 2)) {
+      fused = Instr{Op::JumpUnlessFalse, 0, 0, code[i + 1].a}, n = 2;
+    }
+    if (n > 0) {
+      out.push_back(fused);
+      out_spans.push_back(grammar::Span::cover(spans[i], spans[i + n - 1]));
+      for (size_t k = 1; k < n; ++k) moved[i + k] = moved[i];
+      i += n;
       continue;
     }
     out.push_back(code[i]);
@@ -58,6 +141,21 @@ void optimize_segment(std::vector<Instr>& code, std::vector<grammar::Span>& span
   for (Instr& in : out) {
     if (is_jump(in.op)) in.a = moved[in.a];
   }
+
+  // Tests: `X; JumpUnlessTrue L` becomes `XTest; Jump L` in place, unless
+  // something jumps to the JumpUnlessTrue itself (it would find no value).
+  std::vector<bool> out_target(out.size() + 1, false);
+  for (const Instr& in : out) {
+    if (is_jump(in.op)) out_target[in.a] = true;
+  }
+  for (size_t i = 0; i + 1 < out.size(); ++i) {
+    if (out[i + 1].op != Op::JumpUnlessTrue || out_target[i + 1]) continue;
+    const Op t = test_form(out[i].op);
+    if (t == Op::Return) continue;
+    out[i].op = t;
+    out[i + 1].op = Op::Jump;
+  }
+  thread_jumps(out);
   code.swap(out);
   spans.swap(out_spans);
 }

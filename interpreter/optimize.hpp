@@ -9,9 +9,17 @@
 namespace kairos {
 
 /// Rewrites a segment (jump targets relative to its start) in place:
-/// - `Field a; Const b; <comparison>` becomes one fused `Field<Cmp>Const a, b`;
 /// - a jump to a `JumpIfFalseKeep`/`JumpIfTrueKeep` of the same kind (the kept
-///   value is the same) goes straight to that jump's target.
+///   value is the same) goes straight to that jump's target, and a jump to a
+///   `Jump` goes to its target;
+/// - short sequences become one fused instruction: `Field; Const; <compare>`
+///   becomes `Field<Cmp>Const`, `Const; <compare>` becomes `<Cmp>Const`,
+///   `Field; Const; In [; Not]` becomes `Field[Not]InConst`, `Const; Field;
+///   In [; Not]` becomes `Const[Not]InField`, `Const; Const; InRange` becomes
+///   `InRangeConst`, `Field; Const; Mul` and `Const; Field; Mul` become
+///   `FieldMulConst`, `Not; JumpUnlessTrue` becomes `JumpUnlessFalse`;
+/// - a comparison, a membership test or a field followed by `JumpUnlessTrue`
+///   becomes the matching test instruction followed by a `Jump`.
 /// Instructions that are jump targets are never fused away.
 void optimize_segment(std::vector<Instr>& code, std::vector<grammar::Span>& spans);
 

@@ -35,7 +35,12 @@ void Vm::begin(const Record* record) {
   if (actions_.size() < program_.rules.size()) actions_.resize(program_.rules.size(), 0);
 }
 
-Value Vm::eval(uint32_t entry) { return execute(program_.chunk.code.data(), entry); }
+Value Vm::eval(uint32_t entry) {
+  // Most action parts are a constant ("nurture", owner csm): no need to run them.
+  const Instr* code = program_.chunk.code.data();
+  if (code[entry].op == Op::Const && code[entry + 1].op == Op::Return) return program_.chunk.constants[code[entry].a];
+  return execute(code, entry);
+}
 
 void Vm::reserve(size_t stack, size_t locals) {
   if (stack_.size() < sp_ + stack + 64) stack_.resize(sp_ + stack + 64);
@@ -44,8 +49,31 @@ void Vm::reserve(size_t stack, size_t locals) {
 
 namespace {
 
-bool equal(const Value& a, const Value& b) {
-  if (a.kind == ValueKind::Int && b.kind == ValueKind::Int) return a.i == b.i;
+/// Equality of two non-null values (ints and numbers compare by value).
+bool equal_slow(const Value& a, const Value& b);
+
+/// True when the `n` bytes at `a` and `b` are the same. Enum values and
+/// list items are short: a first-byte check and a loop beat a memcmp call.
+inline bool same_bytes(const char* a, const char* b, uint32_t n) {
+  if (n == 0) return true;
+  if (a[0] != b[0]) return false;
+  if (n > 32) return std::memcmp(a, b, n) == 0;
+  for (uint32_t i = 1; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+/// Equality of two non-null values, with the common kinds inline.
+inline bool equal(const Value& a, const Value& b) {
+  if (a.kind == b.kind) {
+    if (a.kind == ValueKind::String) return a.size == b.size && same_bytes(a.s, b.s, a.size);
+    if (a.kind == ValueKind::Int) return a.i == b.i;
+  }
+  return equal_slow(a, b);
+}
+
+bool equal_slow(const Value& a, const Value& b) {
   const bool an = a.kind == ValueKind::Int || a.kind == ValueKind::Number;
   const bool bn = b.kind == ValueKind::Int || b.kind == ValueKind::Number;
   if (an && bn) return a.as_number() == b.as_number();
@@ -65,9 +93,27 @@ bool equal(const Value& a, const Value& b) {
   }
 }
 
-/// -1, 0 or 1; 2 when the values cannot be ordered.
-int compare(const Value& a, const Value& b) {
-  if (a.kind == ValueKind::Int && b.kind == ValueKind::Int) return a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
+/// `a == b` (or `!=`): null when either is null.
+inline Value equality(const Value& a, const Value& b, bool eq) {
+  if (a.is_null() || b.is_null()) return Value::null();
+  return Value::boolean(equal(a, b) == eq);
+}
+
+/// True when `a == b` (or `!=`) is true: false for null.
+inline bool equal_truth(const Value& a, const Value& b, bool eq) {
+  if (a.is_null() || b.is_null()) return false;
+  return equal(a, b) == eq;
+}
+
+int compare_slow(const Value& a, const Value& b);
+
+/// -1, 0 or 1; 2 when the values cannot be ordered (null, NaN, other kinds).
+inline int compare(const Value& a, const Value& b) {
+  if (a.kind == ValueKind::Int && b.kind == ValueKind::Int) return (a.i > b.i) - (a.i < b.i);
+  return compare_slow(a, b);
+}
+
+int compare_slow(const Value& a, const Value& b) {
   const bool an = a.kind == ValueKind::Int || a.kind == ValueKind::Number;
   const bool bn = b.kind == ValueKind::Int || b.kind == ValueKind::Number;
   if (an && bn) {
@@ -83,6 +129,50 @@ int compare(const Value& a, const Value& b) {
     return a.size < b.size ? -1 : a.size > b.size ? 1 : 0;
   }
   return 2;
+}
+
+/// The value of an ordering comparison from compare()'s result.
+template <typename Test>
+inline Value ordered(int c, Test test) {
+  if (c == 2) return Value::null();
+  return Value::boolean(test(c));
+}
+
+/// `x in container`: 1 found, 0 not found, 2 null (either is null, or the
+/// kinds do not fit).
+inline int member(const Value& x, const Value& container) {
+  if (x.is_null() || container.is_null()) return 2;
+  if (container.kind == ValueKind::List) {
+    for (uint32_t i = 0; i < container.size; ++i) {
+      if (equal(x, container.l[i])) return 1;
+    }
+    return 0;
+  }
+  if (container.kind == ValueKind::String && x.kind == ValueKind::String) {
+    return container.str().find(x.str()) != std::string_view::npos ? 1 : 0;
+  }
+  return 2;
+}
+
+/// The value of `in` (or `not in`) from member()'s result.
+inline Value membership(int m, bool negate) {
+  if (m == 2) return Value::null();
+  return Value::boolean((m == 1) != negate);
+}
+
+/// `lo <= x <= hi`; null when either comparison cannot be made.
+inline Value in_range(const Value& x, const Value& lo, const Value& hi) {
+  const int a = compare(lo, x), b = compare(x, hi);
+  return a == 2 || b == 2 ? Value::null() : Value::boolean(a <= 0 && b <= 0);
+}
+
+/// True when `lo <= x <= hi` is true.
+inline bool in_range_truth(const Value& x, const Value& lo, const Value& hi) {
+  if (x.kind == ValueKind::Int && lo.kind == ValueKind::Int && hi.kind == ValueKind::Int) {
+    return lo.i <= x.i && x.i <= hi.i;
+  }
+  const Value r = in_range(x, lo, hi);
+  return r.kind == ValueKind::Bool && r.b;
 }
 
 bool is_numeric(const Value& v) { return v.kind == ValueKind::Int || v.kind == ValueKind::Number; }
@@ -121,13 +211,14 @@ bool append_capped(std::string& out, const Value& v) {
   return out.size() <= kMaxStringBytes;
 }
 
-Value bool_or_null(int c, bool (*test)(int)) {
-  if (c == 2) return Value::null();
-  return Value::boolean(test(c));
-}
 
 }  // namespace
 
+// Dispatch is threaded (a computed goto per handler, GCC and Clang), so each
+// instruction's indirect jump is predicted on its own. A handler that tests
+// reads the target of the Jump after it directly.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
 Value Vm::execute(const Instr* code, uint32_t pc) {
   // begin() (or reserve()) sized the stack for the deepest evaluation: the
   // sum of every segment's depth bounds any chain of nested lets.
@@ -135,208 +226,329 @@ Value Vm::execute(const Instr* code, uint32_t pc) {
   Value* stack = stack_.data();
   size_t sp = sp_;
   const Value* constants = program_.chunk.constants.data();
-  for (;;) {
-    const Instr in = code[pc++];
-    switch (in.op) {
-      case Op::Const:
-        stack[sp++] = constants[in.a];
-        break;
-      case Op::Field:
-        stack[sp++] = record_ != nullptr && in.a < record_->values.size() ? record_->values[in.a] : Value::null();
-        break;
-      case Op::Let: {
-        if (let_epoch_[in.a] != epoch_) {
-          sp_ = sp;
-          const Value v = execute(program_.chunk.code.data(), program_.lets[in.a].entry);
-          let_values_[in.a] = v;
-          let_epoch_[in.a] = epoch_;
-        }
-        stack[sp++] = let_values_[in.a];
-        break;
-      }
-      case Op::Local:
-        stack[sp++] = locals_[in.a];
-        break;
-      case Op::SetLocal:
-        locals_[in.a] = stack[--sp];
-        break;
-      case Op::Neg: {
-        Value& v = stack[sp - 1];
-        if (v.kind == ValueKind::Int) {
-          if (v.i == std::numeric_limits<int64_t>::min()) {
-            v = Value::null();
-            ++ctx_.warnings;
-          } else {
-            v.i = -v.i;
-          }
-        } else if (v.kind == ValueKind::Number) {
-          v.n = -v.n;
-        } else {
-          v = Value::null();
-        }
-        break;
-      }
-      case Op::Not: {
-        Value& v = stack[sp - 1];
-        v = v.kind == ValueKind::Bool ? Value::boolean(!v.b) : Value::null();
-        break;
-      }
-      case Op::Add:
-      case Op::Sub:
-      case Op::Mul:
-      case Op::Div:
-      case Op::Mod: {
-        const Value b = stack[--sp];
-        Value& a = stack[sp - 1];
-        a = arithmetic(in.op, a, b);
-        break;
-      }
-      case Op::Eq:
-      case Op::Ne: {
-        const Value b = stack[--sp];
-        Value& a = stack[sp - 1];
-        if (a.is_null() || b.is_null()) {
-          a = Value::null();
-        } else {
-          const bool eq = equal(a, b);
-          a = Value::boolean(in.op == Op::Eq ? eq : !eq);
-        }
-        break;
-      }
-      case Op::Lt:
-      case Op::Le:
-      case Op::Gt:
-      case Op::Ge: {
-        const Value b = stack[--sp];
-        Value& a = stack[sp - 1];
-        const int c = compare(a, b);
-        switch (in.op) {
-          case Op::Lt: a = bool_or_null(c, [](int x) { return x < 0; }); break;
-          case Op::Le: a = bool_or_null(c, [](int x) { return x <= 0; }); break;
-          case Op::Gt: a = bool_or_null(c, [](int x) { return x > 0; }); break;
-          default: a = bool_or_null(c, [](int x) { return x >= 0; }); break;
-        }
-        break;
-      }
-      case Op::In: {
-        const Value container = stack[--sp];
-        Value& x = stack[sp - 1];
-        if (x.is_null() || container.is_null()) {
-          x = Value::null();
-        } else if (container.kind == ValueKind::List) {
-          bool found = false;
-          for (uint32_t i = 0; i < container.size && !found; ++i) found = equal(x, container.l[i]);
-          x = Value::boolean(found);
-        } else if (container.kind == ValueKind::String && x.kind == ValueKind::String) {
-          x = Value::boolean(container.str().find(x.str()) != std::string_view::npos);
-        } else {
-          x = Value::null();
-        }
-        break;
-      }
-      case Op::InRange: {
-        const Value hi = stack[--sp];
-        const Value lo = stack[--sp];
-        Value& x = stack[sp - 1];
-        const int a = compare(lo, x), b = compare(x, hi);
-        x = a == 2 || b == 2 ? Value::null() : Value::boolean(a <= 0 && b <= 0);
-        break;
-      }
-      case Op::IsNull:
-        stack[sp - 1] = Value::boolean(stack[sp - 1].is_null());
-        break;
-      case Op::IsNotNull:
-        stack[sp - 1] = Value::boolean(!stack[sp - 1].is_null());
-        break;
-      case Op::And: {
-        const Value b = stack[--sp];
-        stack[sp - 1] = kleene_and(stack[sp - 1], b);
-        break;
-      }
-      case Op::Or: {
-        const Value b = stack[--sp];
-        stack[sp - 1] = kleene_or(stack[sp - 1], b);
-        break;
-      }
-      case Op::JumpIfFalseKeep:
-        if (stack[sp - 1].kind == ValueKind::Bool && !stack[sp - 1].b) pc = in.a;
-        break;
-      case Op::JumpIfTrueKeep:
-        if (stack[sp - 1].kind == ValueKind::Bool && stack[sp - 1].b) pc = in.a;
-        break;
-      case Op::JumpUnlessTrue: {
-        const Value v = stack[--sp];
-        if (!(v.kind == ValueKind::Bool && v.b)) pc = in.a;
-        break;
-      }
-      case Op::Jump:
-        pc = in.a;
-        break;
-      case Op::Call: {
-        sp -= in.b;
-        stack[sp] = registry_.get(in.a).fn(stack + sp, in.b, ctx_);
-        ++sp;
-        break;
-      }
-      case Op::MakeList: {
-        sp -= in.b;
-        if (!arena_.fits(in.b * sizeof(Value))) {
-          ++ctx_.warnings;
-          stack[sp++] = Value::null();
-          break;
-        }
-        Value* items = in.b ? arena_.values(in.b) : nullptr;
-        if (in.b) std::memcpy(static_cast<void*>(items), stack + sp, in.b * sizeof(Value));
-        stack[sp++] = Value::list(items, in.b);
-        break;
-      }
-      case Op::Interpolate: {
-        sp -= in.b;
-        scratch_.clear();
-        bool fits = true;
-        for (uint32_t i = 0; i < in.b && fits; ++i) fits = append_capped(scratch_, stack[sp + i]);
-        if (fits && arena_.fits(scratch_.size())) {
-          stack[sp++] = Value::string(arena_.copy(scratch_));
-        } else {
-          ++ctx_.warnings;
-          stack[sp++] = Value::null();
-        }
-        break;
-      }
-      case Op::FieldEqConst:
-      case Op::FieldNeConst: {
-        const Value v = record_ != nullptr ? record_->values[in.a] : Value::null();
-        const Value& c = constants[in.b];
-        if (v.is_null() || c.is_null()) {
-          stack[sp++] = Value::null();
-        } else {
-          const bool eq = equal(v, c);
-          stack[sp++] = Value::boolean(in.op == Op::FieldEqConst ? eq : !eq);
-        }
-        break;
-      }
-      case Op::FieldLtConst:
-      case Op::FieldLeConst:
-      case Op::FieldGtConst:
-      case Op::FieldGeConst: {
-        const Value v = record_ != nullptr ? record_->values[in.a] : Value::null();
-        const int c = compare(v, constants[in.b]);
-        switch (in.op) {
-          case Op::FieldLtConst: stack[sp++] = bool_or_null(c, [](int x) { return x < 0; }); break;
-          case Op::FieldLeConst: stack[sp++] = bool_or_null(c, [](int x) { return x <= 0; }); break;
-          case Op::FieldGtConst: stack[sp++] = bool_or_null(c, [](int x) { return x > 0; }); break;
-          default: stack[sp++] = bool_or_null(c, [](int x) { return x >= 0; }); break;
-        }
-        break;
-      }
-      case Op::Return: {
-        const Value result = stack[--sp];
-        sp_ = base;
-        return result;
-      }
-    }
+  const Value* fields = record_ != nullptr ? record_->values.data() : nullptr;
+  const size_t field_count = record_ != nullptr ? record_->values.size() : 0;
+  static const Value kNull;
+  auto field = [&](uint32_t a) -> const Value& { return a < field_count ? fields[a] : kNull; };
+
+  static const void* const kHandlers[] = {
+#define KAIROS_OP_LABEL(name, operand, stack, meaning) &&op_##name,
+      KAIROS_OPCODES(KAIROS_OP_LABEL)
+#undef KAIROS_OP_LABEL
+  };
+  Instr in;
+#define NEXT()                                        \
+  do {                                                \
+    in = code[pc++];                                  \
+    goto* kHandlers[static_cast<uint8_t>(in.op)];     \
+  } while (0)
+  // Takes the Jump after the test unless `truth`; skips it otherwise.
+#define TEST(truth)                                   \
+  do {                                                \
+    pc = (truth) ? pc + 1 : code[pc].a;               \
+    NEXT();                                           \
+  } while (0)
+
+  NEXT();
+
+op_Const:
+  stack[sp++] = constants[in.a];
+  NEXT();
+op_Field:
+  stack[sp++] = field(in.a);
+  NEXT();
+op_Let:
+  if (let_epoch_[in.a] != epoch_) {
+    sp_ = sp;
+    const Value v = execute(program_.chunk.code.data(), program_.lets[in.a].entry);
+    let_values_[in.a] = v;
+    let_epoch_[in.a] = epoch_;
   }
+  stack[sp++] = let_values_[in.a];
+  NEXT();
+op_Local:
+  stack[sp++] = locals_[in.a];
+  NEXT();
+op_SetLocal:
+  locals_[in.a] = stack[--sp];
+  NEXT();
+op_Neg: {
+  Value& v = stack[sp - 1];
+  if (v.kind == ValueKind::Int) {
+    if (v.i == std::numeric_limits<int64_t>::min()) {
+      v = Value::null();
+      ++ctx_.warnings;
+    } else {
+      v.i = -v.i;
+    }
+  } else if (v.kind == ValueKind::Number) {
+    v.n = -v.n;
+  } else {
+    v = Value::null();
+  }
+  NEXT();
 }
+op_Not: {
+  Value& v = stack[sp - 1];
+  v = v.kind == ValueKind::Bool ? Value::boolean(!v.b) : Value::null();
+  NEXT();
+}
+op_Add:
+op_Sub:
+op_Div:
+op_Mod: {
+  const Value b = stack[--sp];
+  Value& a = stack[sp - 1];
+  a = arithmetic(in.op, a, b);
+  NEXT();
+}
+op_Mul: {
+  const Value b = stack[--sp];
+  Value& a = stack[sp - 1];
+  a = multiply(a, b);
+  NEXT();
+}
+op_Eq:
+  --sp;
+  stack[sp - 1] = equality(stack[sp - 1], stack[sp], true);
+  NEXT();
+op_Ne:
+  --sp;
+  stack[sp - 1] = equality(stack[sp - 1], stack[sp], false);
+  NEXT();
+op_Lt:
+  --sp;
+  stack[sp - 1] = ordered(compare(stack[sp - 1], stack[sp]), [](int c) { return c < 0; });
+  NEXT();
+op_Le:
+  --sp;
+  stack[sp - 1] = ordered(compare(stack[sp - 1], stack[sp]), [](int c) { return c <= 0; });
+  NEXT();
+op_Gt:
+  --sp;
+  stack[sp - 1] = ordered(compare(stack[sp - 1], stack[sp]), [](int c) { return c > 0; });
+  NEXT();
+op_Ge:
+  --sp;
+  stack[sp - 1] = ordered(compare(stack[sp - 1], stack[sp]), [](int c) { return c >= 0; });
+  NEXT();
+op_In:
+  --sp;
+  stack[sp - 1] = membership(member(stack[sp - 1], stack[sp]), false);
+  NEXT();
+op_InRange: {
+  sp -= 2;
+  Value& x = stack[sp - 1];
+  x = in_range(x, stack[sp], stack[sp + 1]);
+  NEXT();
+}
+op_IsNull:
+  stack[sp - 1] = Value::boolean(stack[sp - 1].is_null());
+  NEXT();
+op_IsNotNull:
+  stack[sp - 1] = Value::boolean(!stack[sp - 1].is_null());
+  NEXT();
+op_And: {
+  const Value b = stack[--sp];
+  stack[sp - 1] = kleene_and(stack[sp - 1], b);
+  NEXT();
+}
+op_Or: {
+  const Value b = stack[--sp];
+  stack[sp - 1] = kleene_or(stack[sp - 1], b);
+  NEXT();
+}
+op_JumpIfFalseKeep:
+  if (stack[sp - 1].kind == ValueKind::Bool && !stack[sp - 1].b) pc = in.a;
+  NEXT();
+op_JumpIfTrueKeep:
+  if (stack[sp - 1].kind == ValueKind::Bool && stack[sp - 1].b) pc = in.a;
+  NEXT();
+op_JumpUnlessTrue:
+  --sp;
+  if (!(stack[sp].kind == ValueKind::Bool && stack[sp].b)) pc = in.a;
+  NEXT();
+op_JumpUnlessFalse:
+  --sp;
+  if (!(stack[sp].kind == ValueKind::Bool && !stack[sp].b)) pc = in.a;
+  NEXT();
+op_Jump:
+  pc = in.a;
+  NEXT();
+op_Call:
+  sp -= in.b;
+  stack[sp] = registry_.get(in.a).fn(stack + sp, in.b, ctx_);
+  ++sp;
+  NEXT();
+op_MakeList: {
+  sp -= in.b;
+  if (!arena_.fits(in.b * sizeof(Value))) {
+    ++ctx_.warnings;
+    stack[sp++] = Value::null();
+    NEXT();
+  }
+  Value* items = in.b ? arena_.values(in.b) : nullptr;
+  if (in.b) std::memcpy(static_cast<void*>(items), stack + sp, in.b * sizeof(Value));
+  stack[sp++] = Value::list(items, in.b);
+  NEXT();
+}
+op_Interpolate: {
+  sp -= in.b;
+  scratch_.clear();
+  bool fits = true;
+  for (uint32_t i = 0; i < in.b && fits; ++i) fits = append_capped(scratch_, stack[sp + i]);
+  if (fits && arena_.fits(scratch_.size())) {
+    stack[sp++] = Value::string(arena_.copy(scratch_));
+  } else {
+    ++ctx_.warnings;
+    stack[sp++] = Value::null();
+  }
+  NEXT();
+}
+op_Return: {
+  const Value result = stack[--sp];
+  sp_ = base;
+  return result;
+}
+op_ReturnTrue:
+  sp_ = base;
+  return Value::boolean(true);
+op_ReturnFalse:
+  sp_ = base;
+  return Value::boolean(false);
+op_FieldEqConst:
+  stack[sp++] = equality(field(in.a), constants[in.b], true);
+  NEXT();
+op_FieldNeConst:
+  stack[sp++] = equality(field(in.a), constants[in.b], false);
+  NEXT();
+op_FieldLtConst:
+  stack[sp++] = ordered(compare(field(in.a), constants[in.b]), [](int c) { return c < 0; });
+  NEXT();
+op_FieldLeConst:
+  stack[sp++] = ordered(compare(field(in.a), constants[in.b]), [](int c) { return c <= 0; });
+  NEXT();
+op_FieldGtConst:
+  stack[sp++] = ordered(compare(field(in.a), constants[in.b]), [](int c) { return c > 0; });
+  NEXT();
+op_FieldGeConst:
+  stack[sp++] = ordered(compare(field(in.a), constants[in.b]), [](int c) { return c >= 0; });
+  NEXT();
+op_EqConst:
+  stack[sp - 1] = equality(stack[sp - 1], constants[in.a], true);
+  NEXT();
+op_NeConst:
+  stack[sp - 1] = equality(stack[sp - 1], constants[in.a], false);
+  NEXT();
+op_LtConst:
+  stack[sp - 1] = ordered(compare(stack[sp - 1], constants[in.a]), [](int c) { return c < 0; });
+  NEXT();
+op_LeConst:
+  stack[sp - 1] = ordered(compare(stack[sp - 1], constants[in.a]), [](int c) { return c <= 0; });
+  NEXT();
+op_GtConst:
+  stack[sp - 1] = ordered(compare(stack[sp - 1], constants[in.a]), [](int c) { return c > 0; });
+  NEXT();
+op_GeConst:
+  stack[sp - 1] = ordered(compare(stack[sp - 1], constants[in.a]), [](int c) { return c >= 0; });
+  NEXT();
+op_FieldInConst:
+  stack[sp++] = membership(member(field(in.a), constants[in.b]), false);
+  NEXT();
+op_FieldNotInConst:
+  stack[sp++] = membership(member(field(in.a), constants[in.b]), true);
+  NEXT();
+op_ConstInField:
+  stack[sp++] = membership(member(constants[in.b], field(in.a)), false);
+  NEXT();
+op_ConstNotInField:
+  stack[sp++] = membership(member(constants[in.b], field(in.a)), true);
+  NEXT();
+op_InRangeConst:
+  stack[sp - 1] = in_range(stack[sp - 1], constants[in.b], constants[in.a]);
+  NEXT();
+op_FieldMulConst:
+  stack[sp++] = multiply(field(in.a), constants[in.b]);
+  NEXT();
+op_FieldTest: {
+  const Value v = field(in.a);
+  TEST(v.kind == ValueKind::Bool && v.b);
+}
+op_FieldEqConstTest:
+  TEST(equal_truth(field(in.a), constants[in.b], true));
+op_FieldNeConstTest:
+  TEST(equal_truth(field(in.a), constants[in.b], false));
+op_FieldLtConstTest:
+  TEST(compare(field(in.a), constants[in.b]) == -1);
+op_FieldLeConstTest: {
+  const int c = compare(field(in.a), constants[in.b]);
+  TEST(c <= 0);
+}
+op_FieldGtConstTest:
+  TEST(compare(field(in.a), constants[in.b]) == 1);
+op_FieldGeConstTest: {
+  const int c = compare(field(in.a), constants[in.b]);
+  TEST(c == 0 || c == 1);
+}
+op_EqTest:
+  sp -= 2;
+  TEST(equal_truth(stack[sp], stack[sp + 1], true));
+op_NeTest:
+  sp -= 2;
+  TEST(equal_truth(stack[sp], stack[sp + 1], false));
+op_LtTest:
+  sp -= 2;
+  TEST(compare(stack[sp], stack[sp + 1]) == -1);
+op_LeTest: {
+  sp -= 2;
+  const int c = compare(stack[sp], stack[sp + 1]);
+  TEST(c <= 0);
+}
+op_GtTest:
+  sp -= 2;
+  TEST(compare(stack[sp], stack[sp + 1]) == 1);
+op_GeTest: {
+  sp -= 2;
+  const int c = compare(stack[sp], stack[sp + 1]);
+  TEST(c == 0 || c == 1);
+}
+op_EqConstTest:
+  --sp;
+  TEST(equal_truth(stack[sp], constants[in.a], true));
+op_NeConstTest:
+  --sp;
+  TEST(equal_truth(stack[sp], constants[in.a], false));
+op_LtConstTest:
+  --sp;
+  TEST(compare(stack[sp], constants[in.a]) == -1);
+op_LeConstTest: {
+  --sp;
+  const int c = compare(stack[sp], constants[in.a]);
+  TEST(c <= 0);
+}
+op_GtConstTest:
+  --sp;
+  TEST(compare(stack[sp], constants[in.a]) == 1);
+op_GeConstTest: {
+  --sp;
+  const int c = compare(stack[sp], constants[in.a]);
+  TEST(c == 0 || c == 1);
+}
+op_FieldInConstTest:
+  TEST(member(field(in.a), constants[in.b]) == 1);
+op_FieldNotInConstTest:
+  TEST(member(field(in.a), constants[in.b]) == 0);
+op_ConstInFieldTest:
+  TEST(member(constants[in.b], field(in.a)) == 1);
+op_ConstNotInFieldTest:
+  TEST(member(constants[in.b], field(in.a)) == 0);
+op_InRangeConstTest:
+  --sp;
+  TEST(in_range_truth(stack[sp], constants[in.b], constants[in.a]));
+#undef TEST
+#undef NEXT
+}
+#pragma GCC diagnostic pop
 
 Value Vm::arithmetic(Op op, const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return Value::null();
@@ -421,6 +633,15 @@ Value Vm::arithmetic(Op op, const Value& a, const Value& b) {
   return Value::null();
 }
 
+Value Vm::multiply(const Value& a, const Value& b) {
+  // The workload's `0.9 * seat_limit`: a number times an int or a number.
+  if ((a.kind == ValueKind::Number || b.kind == ValueKind::Number) && is_numeric(a) && is_numeric(b)) {
+    const double r = a.as_number() * b.as_number();
+    if (std::isfinite(r)) return Value::number(r);
+  }
+  return arithmetic(Op::Mul, a, b);
+}
+
 Value Vm::clamp_discount(Value v) {
   if (!is_numeric(v)) return v;
   double d = v.as_number();
@@ -435,49 +656,56 @@ Value Vm::clamp_discount(Value v) {
 
 void Vm::run(const Record& record, ActionSink& sink, RuleTrace* trace) {
   begin(&record);
-  const std::vector<CompiledRule>& rules = program_.rules;
+  const CompiledRule* rules = program_.rules.data();
+  const size_t count = program_.rules.size();
+  const Instr* code = program_.chunk.code.data();
   int64_t proposals = 0;
-  bool stopped = false;
-  Emitted emitted;
-  for (size_t i = 0; i < rules.size(); ++i) {
+  for (size_t i = 0; i < count; ++i) {
     const CompiledRule& rule = rules[i];
-    if (stopped) {
-      if (trace) trace->rule(i, false, Skipped::Stop);
-      continue;
-    }
     if (rule.group >= 0 && group_epoch_[static_cast<size_t>(rule.group)] == epoch_) {
       if (trace) trace->rule(i, false, Skipped::Group);
       continue;
     }
     const uint64_t warnings_before = ctx_.warnings;
-    const Value c = eval(rule.condition);
+    const Value c = execute(code, rule.condition);
     const bool fired = c.kind == ValueKind::Bool && c.b;
     if (trace) trace->rule(i, fired, Skipped::No);
     if (fired) {
       if (rule.group >= 0) group_epoch_[static_cast<size_t>(rule.group)] = epoch_;
-      emitted.rule = &rule;
-      for (const CompiledAction& action : rule.actions) {
-        if (action.verb == ast::ActionVerb::Propose && program_.max_proposals) {
-          if (proposals >= *program_.max_proposals) {
-            ++dropped_;
-            continue;
-          }
-          ++proposals;
-        }
-        emitted.action = &action;
-        emitted.to = action.verb == ast::ActionVerb::Notify ? eval(action.to) : Value::null();
-        emitted.subject = eval(action.subject);
-        for (size_t o = 0; o < action.options.size(); ++o) {
-          Value v = eval(action.options[o].entry);
-          if (action.options[o].name == OptionName::Discount) v = clamp_discount(v);
-          emitted.options[o] = v;
-        }
-        sink.action(program_, record, emitted);
-        ++actions_[i];
-      }
-      if (rule.has_stop) stopped = true;
+      if (!rule.actions.empty()) emit_actions(rule, i, record, sink, proposals);
     }
-    warnings_[i] += ctx_.warnings - warnings_before;
+    if (ctx_.warnings != warnings_before) warnings_[i] += ctx_.warnings - warnings_before;
+    if (fired && rule.has_stop) {
+      if (trace) {
+        for (size_t j = i + 1; j < count; ++j) trace->rule(j, false, Skipped::Stop);
+      }
+      return;
+    }
+  }
+}
+
+void Vm::emit_actions(const CompiledRule& rule, size_t index, const Record& record, ActionSink& sink,
+                      int64_t& proposals) {
+  Emitted& emitted = emitted_;
+  emitted.rule = &rule;
+  for (const CompiledAction& action : rule.actions) {
+    if (action.verb == ast::ActionVerb::Propose && program_.max_proposals) {
+      if (proposals >= *program_.max_proposals) {
+        ++dropped_;
+        continue;
+      }
+      ++proposals;
+    }
+    emitted.action = &action;
+    emitted.to = action.verb == ast::ActionVerb::Notify ? eval(action.to) : Value::null();
+    emitted.subject = eval(action.subject);
+    for (size_t o = 0; o < action.options.size(); ++o) {
+      Value v = eval(action.options[o].entry);
+      if (action.options[o].name == OptionName::Discount) v = clamp_discount(v);
+      emitted.options[o] = v;
+    }
+    sink.action(program_, record, emitted);
+    ++actions_[index];
   }
 }
 

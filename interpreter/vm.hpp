@@ -69,6 +69,11 @@ class Vm {
  private:
   Value clamp_discount(Value v);
   Value arithmetic(Op op, const Value& a, const Value& b);
+  /// `a * b`, with numbers inline.
+  Value multiply(const Value& a, const Value& b);
+  /// Evaluates and emits the actions of a rule that fired.
+  void emit_actions(const CompiledRule& rule, size_t index, const Record& record, ActionSink& sink,
+                    int64_t& proposals);
 
   const Program& program_;
   const Registry& registry_;
@@ -85,6 +90,7 @@ class Vm {
   std::vector<uint64_t> warnings_;
   std::vector<uint64_t> actions_;
   uint64_t dropped_ = 0;
+  Emitted emitted_;      ///< reused for every action
   std::string scratch_;  ///< reused by Interpolate, so it allocates only while warming up
 };
 

@@ -2,6 +2,9 @@
 // and VM, rendered diagnostics, lints and rule evaluation.
 
 #include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <deque>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "harness.hpp"
@@ -329,6 +332,184 @@ BOOST_AUTO_TEST_CASE(constants_are_folded_and_disassembled) {
   BOOST_TEST(listing.find("; health >= 80") != std::string::npos);
   BOOST_TEST(listing.find("Mul") == std::string::npos);
   BOOST_TEST(listing.find("; health") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Conditions run as tests and jumps, with fused instructions (optimize.hpp,
+// opcodes.hpp). Every case below is checked against the value form of the
+// same condition (the explain probe of the whole condition), over records
+// full of nulls, edge values and kinds, so the fast path can never disagree
+// with Kleene logic.
+BOOST_AUTO_TEST_SUITE(tests_and_fusions)
+
+namespace {
+
+/// Records covering nulls and edge values of every field of the sample schema.
+std::vector<std::vector<Value>> edge_records(std::deque<std::vector<Value>>& lists) {
+  auto list = [&](std::vector<const char*> items) {
+    std::vector<Value> v;
+    for (const char* i : items) v.push_back(Value::string(i));
+    lists.push_back(std::move(v));
+    return Value::list(lists.back().data(), static_cast<uint32_t>(lists.back().size()));
+  };
+  std::vector<std::vector<Value>> out;
+  out.emplace_back(8);  // all null
+  const int64_t ints[] = {0, 1, 5, 9, 50, 79, 80, 100, std::numeric_limits<int64_t>::max(),
+                          std::numeric_limits<int64_t>::min()};
+  const double numbers[] = {0.0, 0.5, 1.0, 2.5, 1e308, -1.0, std::nan("")};
+  const char* names[] = {"", "b", "abc", "Acme"};
+  const char* phases[] = {"onboarding", "adoption", "expansion", "renewal"};
+  for (size_t i = 0; i < 40; ++i) {
+    std::vector<Value> r(8);
+    r[0] = Value::string("K");
+    if (i % 7 != 3) r[1] = Value::integer(ints[i % 10]);
+    if (i % 5 != 2) r[2] = Value::number(numbers[i % 7]);
+    if (i % 6 != 1) r[3] = Value::date(days_from_civil(2026, 1 + static_cast<unsigned>(i % 12), 1));
+    if (i % 4 != 0) r[4] = Value::string(names[i % 4]);
+    if (i % 9 != 4) r[5] = Value::string(phases[i % 4]);
+    if (i % 3 == 0) r[6] = list({"crm", "ma"});
+    if (i % 3 == 1) r[6] = list({});
+    if (i % 8 != 5) r[7] = Value::boolean(i % 2 == 0);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+const std::vector<std::string> kConditions = {
+    "health < 50", "health <= 50", "health > 50", "health >= 80", "health == 9", "health != 9",
+    "ratio < 1", "ratio >= 1", "ratio == 1", "ratio != 0.5", "health > ratio", "health + 1 >= ratio",
+    "renewal_date < 2026-06-01", "renewal_date >= 2026-06-01", "name == \"abc\"", "name != \"\"", "name < \"b\"",
+    "phase == adoption", "phase != renewal", "phase in [adoption, expansion]", "phase not in [adoption, expansion]",
+    "health in [1, 5, 9]", "health not in [1, 5, 9]", "ratio in [0.5, 1]", "\"crm\" in products",
+    "\"crm\" not in products", "\"b\" in name", "\"b\" not in name", "name in \"xabcx\"", "name not in \"xabcx\"",
+    "health in 1..50", "health not in 1..50", "health + 0 in 1..50", "ratio in 0..1",
+    "renewal_date in 2026-03-01..2026-09-01", "ratio * 2 > 1", "2 * health >= 10", "health * 2 >= 10",
+    "0.9 * health >= ratio", "len(products) >= 2", "len(name) < 2", "active", "not active",
+    "active and health > 1", "active or health > 1", "not (health > 1)", "not (health > 1) and active",
+    "(health > 1 or ratio > 1) and not active", "health > 1 and (ratio < 1 or name == \"abc\")",
+    "health is null or ratio is not null", "(if health > 5 then active else false)",
+    "health > 1 and health < 90 and phase in [adoption, expansion] and \"crm\" not in products",
+    "not (phase == adoption or health in 1..50)", "health / 0 > 1 or active"};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(test_form_agrees_with_the_value_form) {
+  std::deque<std::vector<Value>> lists;
+  const std::vector<std::vector<Value>> records = edge_records(lists);
+  for (const std::string& cond : kConditions) {
+    auto c = compile_text("rule r when " + cond + " then tag \"x\"\n", sample_schema(), true);
+    BOOST_REQUIRE_MESSAGE(c->program, cond << ":\n" << c->diagnostics());
+    const CompiledRule& rule = c->program->rules[0];
+    const uint32_t value_entry = c->program->probes.at(rule.source->when.get());
+    BOOST_TEST(rule.condition != value_entry, cond);  // compiled as tests
+    Vm vm(*c->program, stdlib::builtins());
+    for (size_t i = 0; i < records.size(); ++i) {
+      auto rec = make_record(records[i]);
+      vm.begin(rec.get());
+      const uint64_t before = vm.context().warnings;
+      const Value tested = vm.eval(rule.condition);
+      const uint64_t test_warnings = vm.context().warnings - before;
+      vm.begin(rec.get());
+      const Value value = vm.eval(value_entry);
+      const uint64_t value_warnings = vm.context().warnings - before - test_warnings;
+      BOOST_TEST((tested.kind == ValueKind::Bool), cond);
+      BOOST_TEST((tested.b == (value.kind == ValueKind::Bool && value.b)), cond << " on record " << i);
+      BOOST_TEST(test_warnings <= value_warnings, cond << " on record " << i);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(fused_instructions_keep_null_and_kind_rules) {
+  Eval e;  // everything null
+  BOOST_TEST(e("health in [1, 2]") == "null");
+  BOOST_TEST(e("health not in [1, 2]") == "null");
+  BOOST_TEST(e("\"crm\" in products") == "null");
+  BOOST_TEST(e("\"crm\" not in products") == "null");
+  BOOST_TEST(e("health + 0 in 1..5") == "null");
+  BOOST_TEST(e("health * 2") == "null");
+  BOOST_TEST(e("2 * ratio") == "null");
+  BOOST_TEST(e("health + 0 <= 5") == "null");
+  e.health(3).ratio(0.5).products({"crm"}).name("abc");
+  BOOST_TEST(e("health in [1, 3]") == "true");
+  BOOST_TEST(e("health not in [1, 3]") == "false");
+  BOOST_TEST(e("health in [1.5, 3.0]") == "true");  // ints and numbers compare by value
+  BOOST_TEST(e("\"crm\" in products") == "true");
+  BOOST_TEST(e("\"ma\" not in products") == "true");
+  BOOST_TEST(e("name in \"xabcx\"") == "true");
+  BOOST_TEST(e("health + 0 in 1..3") == "true");
+  BOOST_TEST(e("health + 0 in 4..9") == "false");
+  BOOST_TEST(e("health * 2") == "6");
+  BOOST_TEST(e("2 * health") == "6");
+  BOOST_TEST(e("0.9 * health") == "2.7");
+  BOOST_TEST(e("ratio * 4") == "2");
+  BOOST_TEST(e("health + 0 <= 3") == "true");
+  BOOST_TEST(e("health + 0 == 3.0") == "true");
+  e.health(std::numeric_limits<int64_t>::max());
+  BOOST_TEST(e("health * 2") == "null");  // overflow: null (and a warning)
+  BOOST_TEST(e("health * health") == "null");
+}
+
+BOOST_AUTO_TEST_CASE(warnings_and_null_survive_the_test_form) {
+  auto c = compile_text("rule r when health * 2 > 1 or health / 0 > 1 then tag \"x\"\n", sample_schema());
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  auto rec = make_record(std::vector<Value>(8));
+  rec->values[1] = Value::integer(std::numeric_limits<int64_t>::max());
+  Vm vm(*c->program, stdlib::builtins());
+  std::string out;
+  JsonlWriter w(out, false);
+  vm.run(*rec, w);
+  BOOST_TEST(out.empty());
+  BOOST_TEST(vm.warnings()[0] == 2u);  // the overflow and the division by zero
+}
+
+BOOST_AUTO_TEST_CASE(stop_and_groups_still_apply_to_tested_conditions) {
+  auto c = compile_text("rule a group g when health > 1 then tag \"a\"\n"
+                        "rule b group g when health > 2 then tag \"b\"\n"
+                        "rule c when health > 3 then tag \"c\" stop\n"
+                        "rule d when health > 4 then tag \"d\"\n",
+                        sample_schema());
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  auto rec = make_record(std::vector<Value>(8));
+  rec->values[1] = Value::integer(9);
+  const std::string out = run_record(*c->program, *rec, kToday, false);
+  BOOST_TEST(out.find("\"tag\":\"a\"") != std::string::npos);
+  BOOST_TEST(out.find("\"tag\":\"b\"") == std::string::npos);
+  BOOST_TEST(out.find("\"tag\":\"c\"") != std::string::npos);
+  BOOST_TEST(out.find("\"tag\":\"d\"") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(new_instructions_disassemble_readably) {
+  auto c = compile_text(
+      "let days = days_until(renewal_date)\n"
+      "rule r when health >= 80 and active and phase in [adoption, expansion] and \"crm\" not in products\n"
+      "  and days in 0..90 and days <= 60 and 0.9 * health >= ratio and not (name == \"x\") then tag \"t\"\n",
+      sample_schema());
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  const std::string listing = disassemble(*c->program, c->c.sources, stdlib::builtins());
+  for (const char* part : {"FieldGeConstTest", "; health >= 80", "FieldTest", "; active", "FieldInConstTest",
+                           "; phase in [\"adoption\",\"expansion\"]", "ConstNotInFieldTest",
+                           "; \"crm\" not in products", "InRangeConstTest", "; in 0..90", "LeConstTest", "; <= 60",
+                           "FieldMulConst", "; health * 0.9", "GeTest", "JumpUnlessFalse", "ReturnTrue",
+                           "ReturnFalse"}) {
+    BOOST_TEST(listing.find(part) != std::string::npos, part << "\n" << listing);
+  }
+  // Every test is followed by the Jump it takes.
+  const Chunk& ch = c->program->chunk;
+  for (size_t i = 0; i < ch.code.size(); ++i) {
+    if (op_is_test(ch.code[i].op)) BOOST_TEST((ch.code[i + 1].op == Op::Jump));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(jump_targets_are_never_fused_away) {
+  // `if` puts a jump target between Field and Const: the value must still be right.
+  Eval e;
+  e.health(3);
+  BOOST_TEST(e("(if health > 1 then health else 0) in [3, 4]") == "true");
+  BOOST_TEST(e("(if health > 5 then health else 4) in [3, 4]") == "true");
+  BOOST_TEST(e("(if health > 1 then health else 0) * 2") == "6");
+  BOOST_TEST(e("\"crm\" in (if health > 1 then products else [\"crm\"])") == "null");
+  BOOST_TEST(e("not (if health > 1 then false else true)") == "true");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
