@@ -229,6 +229,12 @@ class Compiler {
   }
 
   std::shared_ptr<Program> run() {
+    // The module was parsed before compile() was called: a syntax error in
+    // it is already a diagnostic, and a module that did not parse whole
+    // must not become a program (its rules would be missing or cut short).
+    const bool parse_failed = std::any_of(diags_.items().begin(), diags_.items().end(), [&](const grammar::Diagnostic& d) {
+      return d.severity == grammar::Severity::Error && d.has_position && d.span.file == main_.file;
+    });
     const size_t errors_before = error_count();
     load_module(main_, true);
     declarations();
@@ -236,7 +242,7 @@ class Compiler {
     lint_unused();
     finish_lets();
     if (open_schema_) program_->schema = open_schema_;
-    if (error_count() > errors_before) return nullptr;
+    if (parse_failed || error_count() > errors_before) return nullptr;
     return program_;
   }
 
@@ -252,6 +258,79 @@ class Compiler {
     const grammar::SourceFile& f = c_.sources.file(s.file);
     const grammar::LineCol lc = f.locate(s.begin);
     return fmt::format("{}:{}:{}", f.path(), lc.line, lc.column);
+  }
+
+  /// The index of constant `v` in the chunk, adding it only when an equal
+  /// constant (same kind and bits, same text, same items) is not there yet:
+  /// conditions are compiled twice (test and value form), and the same
+  /// literal is often written in many rules. A string that points at one of
+  /// the schema's enum values keeps pointing there (see enum_text), inside a
+  /// list too, so the VM can compare it with a record's value by pointer.
+  uint32_t add_constant(const Value& v) {
+    std::string key;
+    auto put = [&key](const void* p, size_t n) { key.append(static_cast<const char*>(p), n); };
+    auto put_value = [&](const Value& x) {
+      key.push_back(static_cast<char>(x.kind));
+      switch (x.kind) {
+        case ValueKind::Null: break;
+        case ValueKind::Bool: key.push_back(x.b ? 1 : 0); break;
+        case ValueKind::Int: put(&x.i, sizeof x.i); break;
+        case ValueKind::Number: put(&x.n, sizeof x.n); break;
+        case ValueKind::Date: put(&x.d, sizeof x.d); break;
+        case ValueKind::String: {
+          const bool schema_text = is_enum_text(x);
+          key.push_back(schema_text ? 'E' : 'S');
+          if (schema_text) put(&x.s, sizeof x.s);
+          put(&x.size, sizeof x.size);
+          put(x.s, x.size);
+          break;
+        }
+        case ValueKind::List: break;
+      }
+    };
+    put_value(v);
+    if (v.kind == ValueKind::List) {
+      put(&v.size, sizeof v.size);
+      for (uint32_t i = 0; i < v.size; ++i) put_value(v.l[i]);
+    }
+    auto it = constant_index_.find(key);
+    if (it != constant_index_.end()) return it->second;
+    Chunk& ch = program_->chunk;
+    uint32_t index = 0;
+    if (v.kind == ValueKind::String && is_enum_text(v)) {
+      ch.constants.push_back(v);
+      index = static_cast<uint32_t>(ch.constants.size() - 1);
+    } else {
+      index = ch.add_constant(v);
+      if (v.kind == ValueKind::List) {
+        // Chunk::add_constant copied every item's text; point enum values back at the schema.
+        std::vector<Value>& items = ch.lists.back();
+        for (uint32_t i = 0; i < v.size; ++i) {
+          if (v.l[i].kind == ValueKind::String && is_enum_text(v.l[i])) items[i] = v.l[i];
+        }
+      }
+    }
+    constant_index_.emplace(std::move(key), index);
+    return index;
+  }
+
+  /// True when `v` is a string pointing at one of the schema's enum values.
+  bool is_enum_text(const Value& v) const {
+    return v.kind == ValueKind::String && enum_texts_.count(v.s) != 0;
+  }
+
+  /// The text of symbol `text` of an enum: the schema's own copy when it is
+  /// one of its values (a record's value of that enum points there too).
+  Value enum_text(const Type& t, const std::string& text) {
+    if (t.enum_values) {
+      for (const std::string& v : t.enum_values->values) {
+        if (v == text) {
+          enum_texts_.insert(v.data());
+          return Value::string(v);
+        }
+      }
+    }
+    return Value::string(text);
   }
 
   // ---- modules and names -------------------------------------------------
@@ -415,7 +494,7 @@ class Compiler {
     }
     seg.emit(Op::Return, b.decl->value->span);
     const Value v = fold(seg);
-    b.value = program_->chunk.constants[program_->chunk.add_constant(v)];
+    b.value = program_->chunk.constants[add_constant(v)];
     b.type = t.type;
     b.constant = true;
     b.state = Binding::State::Done;
@@ -467,7 +546,7 @@ class Compiler {
 
   /// Optimizes a finished segment, appends it to the chunk and returns its entry.
   uint32_t append(Segment& seg) {
-    optimize_segment(seg.code, seg.spans);
+    optimize_segment(seg.code, seg.spans, program_->chunk.constants);
     Chunk& ch = program_->chunk;
     const uint32_t base = static_cast<uint32_t>(ch.code.size());
     for (size_t i = 0; i < seg.code.size(); ++i) {
@@ -498,7 +577,7 @@ class Compiler {
     seg.code.resize(start);
     seg.spans.resize(start);
     seg.depth -= 1;  // the folded code left one value; emit() below adds it back
-    seg.emit(Op::Const, span, program_->chunk.add_constant(v));
+    seg.emit(Op::Const, span, add_constant(v));
     return true;
   }
 
@@ -808,7 +887,7 @@ class Compiler {
   Typed fail() { return Typed{Type::of(TypeKind::Any), false, false}; }
 
   Typed constant(Segment& seg, const Expr& e, Value v, Type t) {
-    seg.emit(Op::Const, e.span, program_->chunk.add_constant(v));
+    seg.emit(Op::Const, e.span, add_constant(v));
     return Typed{t, true, true};
   }
 
@@ -856,6 +935,7 @@ class Compiler {
     if (ctx.hint && ctx.hint->kind == TypeKind::Enum && e.parts.size() <= 1 && (e.parts.empty() || !e.parts[0].expr)) {
       const std::string text = e.parts.empty() ? "" : e.parts[0].text;
       check_enum_value(text, e.span, ctx);
+      return constant(seg, e, enum_text(*ctx.hint, text), Type::of(TypeKind::String));
     }
     if (e.parts.empty()) return constant(seg, e, Value::string(""), Type::of(TypeKind::String));
     if (e.parts.size() == 1 && !e.parts[0].expr) {
@@ -874,7 +954,7 @@ class Compiler {
         all_constant &= t.constant;
         ok &= t.ok;
       } else {
-        seg.emit(Op::Const, e.span, program_->chunk.add_constant(Value::string(p.text)));
+        seg.emit(Op::Const, e.span, add_constant(Value::string(p.text)));
       }
     }
     seg.emit(Op::Interpolate, e.span, 0, static_cast<uint16_t>(e.parts.size()));
@@ -993,7 +1073,7 @@ class Compiler {
     if (ctx.symbol_ok && !dotted) {
       if (ctx.hint && ctx.hint->kind == TypeKind::Enum && ctx.hint->enum_values) {
         check_enum_value(n, e.span, ctx);
-        return constant(seg, e, Value::string(n), *ctx.hint);
+        return constant(seg, e, enum_text(*ctx.hint, n), *ctx.hint);
       }
       warn_if_field_typo(e);
       return constant(seg, e, Value::string(n), Type::of(TypeKind::String));
@@ -1493,6 +1573,8 @@ class Compiler {
   std::vector<std::pair<std::string, Segment>> pending_lets_;
   std::set<uint32_t> always_true_;
   std::vector<std::unique_ptr<Type>> hint_storage_;
+  std::unordered_map<std::string, uint32_t> constant_index_;  ///< see add_constant
+  std::set<const char*> enum_texts_;  ///< the schema's enum value strings constants point at
 };
 
 }  // namespace

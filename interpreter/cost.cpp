@@ -115,10 +115,18 @@ class Estimator {
       case Op::FieldNotInConstTest:
       case Op::ConstInFieldTest:
       case Op::ConstNotInFieldTest:
+      case Op::FieldInStrsTest:
+      case Op::FieldNotInStrsTest:
+      case Op::StrInFieldTest:
+      case Op::StrNotInFieldTest:
         if (op_operand(in.op) == Operand::Field && in.b >= p_.chunk.constants.size()) {
           broken(p_, pc, "a constant out of range");
         }
         return kWalkFactor;
+      case Op::FieldEqStrTest:
+      case Op::FieldNeStrTest:
+        if (in.b >= p_.chunk.constants.size()) broken(p_, pc, "a constant out of range");
+        return 1;
       case Op::InRangeConst:
       case Op::InRangeConstTest:
         if (in.a >= p_.chunk.constants.size() || in.b >= p_.chunk.constants.size()) {

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "interpreter/text.hpp"
+#include "interpreter/vm.hpp"
 
 namespace kairos {
 
@@ -27,10 +28,17 @@ static const char* fused_operator(Op op) {
     case Op::FieldInConst: case Op::FieldInConstTest: case Op::ConstInField: case Op::ConstInFieldTest: return "in";
     case Op::FieldNotInConst: case Op::FieldNotInConstTest: case Op::ConstNotInField: case Op::ConstNotInFieldTest:
       return "not in";
+    case Op::FieldEqStrTest: return "==";
+    case Op::FieldNeStrTest: return "!=";
+    case Op::FieldInStrsTest: case Op::StrInFieldTest: return "in";
+    case Op::FieldNotInStrsTest: case Op::StrNotInFieldTest: return "not in";
     case Op::FieldMulConst: return "*";
     default: return "";
   }
 }
+
+static void instruction(std::string& out, const Program& p, const grammar::SourceManager& sources,
+                        const Registry& registry, uint32_t pc, const Instr& in, const grammar::Span& span);
 
 std::string disassemble(const Program& p, const grammar::SourceManager& sources, const Registry& registry) {
   std::string out;
@@ -73,8 +81,28 @@ std::string disassemble(const Program& p, const grammar::SourceManager& sources,
   for (uint32_t pc = 0; pc < c.code.size(); ++pc) {
     auto label = labels.find(pc);
     if (label != labels.end()) fmt::format_to(w, "{}:\n", label->second);
-    const Instr& in = c.code[pc];
-    const grammar::Span& span = c.spans[pc];
+    instruction(out, p, sources, registry, pc, c.code[pc], c.spans[pc]);
+  }
+
+  // What Vm::run executes: every condition linked into one stream.
+  const LinkedRules linked = link_rules(p);
+  out += "\nlinked rules (run):\n";
+  for (uint32_t pc = 0, r = 0; pc < linked.code.size(); ++pc) {
+    for (; r < linked.rule_begin.size() && linked.rule_begin[r] == pc; ++r) {
+      fmt::format_to(w, "rule {}:\n", p.rules[r].name);
+    }
+    instruction(out, p, sources, registry, pc, linked.code[pc], linked.spans[pc]);
+  }
+  return out;
+}
+
+/// One line of the listing: the instruction at `pc`, its source line, and
+/// what its operand refers to.
+static void instruction(std::string& out, const Program& p, const grammar::SourceManager& sources,
+                        const Registry& registry, uint32_t pc, const Instr& in, const grammar::Span& span) {
+  auto w = std::back_inserter(out);
+  const Chunk& c = p.chunk;
+  {
     const uint32_t line = sources.size() > span.file ? sources.file(span.file).locate(span.begin).line : 0;
     fmt::format_to(w, "  {:04}  {:>4}  {:<20}", pc, line, op_name(in.op));
     switch (op_operand(in.op)) {
@@ -89,7 +117,7 @@ std::string disassemble(const Program& p, const grammar::SourceManager& sources,
         if (in.op == Op::Field || in.op == Op::FieldTest) {
           fmt::format_to(w, "{:<6} ; {}", in.a, field);
         } else if (in.op == Op::ConstInField || in.op == Op::ConstInFieldTest || in.op == Op::ConstNotInField ||
-                   in.op == Op::ConstNotInFieldTest) {
+                   in.op == Op::ConstNotInFieldTest || in.op == Op::StrInFieldTest || in.op == Op::StrNotInFieldTest) {
           fmt::format_to(w, "{:<6} ; {} {} {}", fmt::format("{} {}", in.a, in.b), constant_text(c.constants[in.b]),
                          fused_operator(in.op), field);
         } else {
@@ -107,11 +135,17 @@ std::string disassemble(const Program& p, const grammar::SourceManager& sources,
       case Operand::Jump: fmt::format_to(w, "@{:04}", in.a); break;
       case Operand::Builtin: fmt::format_to(w, "{:<6} ; {}/{}", in.a, registry.get(in.a).name, in.b); break;
       case Operand::Count: fmt::format_to(w, "{}", in.b); break;
+      case Operand::Rule:
+        fmt::format_to(w, "{:<6} ; {}", in.a, in.a < p.rules.size() ? p.rules[in.a].name : "?");
+        break;
+      case Operand::Group:
+        fmt::format_to(w, "{:<6} ; group {}", in.a, in.a < p.groups.size() ? p.groups[in.a] : "?");
+        break;
+      case Operand::Entry: fmt::format_to(w, "@{:04}", in.a); break;
     }
     while (!out.empty() && out.back() == ' ') out.pop_back();
     out += '\n';
   }
-  return out;
 }
 
 }  // namespace kairos

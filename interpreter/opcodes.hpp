@@ -10,10 +10,10 @@
 ///     |  op   |   -   |       b       |               a               |
 ///     +-------+-------+---------------+-------------------------------+
 ///
-/// `a` is a constant, field, let, local, builtin index or a jump target (an
-/// absolute code offset); `b` is an argument or element count, or for the
-/// fused instructions the constant's index (InRangeConst: `b` the low end,
-/// `a` the high end).
+/// `a` is a constant, field, let, local, builtin, rule or group index, a
+/// segment entry or a jump target (an absolute code offset); `b` is an
+/// argument or element count, or for the fused instructions the constant's
+/// index (InRangeConst: `b` the low end, `a` the high end).
 ///
 /// Conditions of rules are compiled for control flow: a *test* instruction
 /// (the second list) computes a truth value and is always followed by a Jump;
@@ -26,7 +26,7 @@
 
 namespace kairos {
 
-enum class Operand : uint8_t { None, Constant, Field, Let, Local, Jump, Builtin, Count, Range };
+enum class Operand : uint8_t { None, Constant, Field, Let, Local, Jump, Builtin, Count, Range, Rule, Group, Entry };
 
 //        name             operand            stack  meaning
 #define KAIROS_OPCODES(X)                                                                           \
@@ -83,6 +83,7 @@ enum class Operand : uint8_t { None, Constant, Field, Let, Local, Jump, Builtin,
   X(ConstNotInField, Operand::Field,    +1, "push constant b not in field a")                       \
   X(InRangeConst,    Operand::Range,     0, "constant b <= top <= constant a (Const, Const, InRange)") \
   X(FieldMulConst,   Operand::Field,    +1, "push field a * constant b (Field, Const, Mul fused)")  \
+  X(Fire,            Operand::Rule,      0, "rule a fired: close its group, emit its actions; leave at its stop") \
   /* the tests: each is followed by a Jump that it takes unless its value is true */               \
   X(FieldTest,        Operand::Field,    0, "test field a")                                         \
   X(FieldEqConstTest, Operand::Field,    0, "test field a == constant b")                           \
@@ -107,7 +108,17 @@ enum class Operand : uint8_t { None, Constant, Field, Let, Local, Jump, Builtin,
   X(FieldNotInConstTest, Operand::Field, 0, "test field a not in constant b")                       \
   X(ConstInFieldTest, Operand::Field,    0, "test constant b in field a")                           \
   X(ConstNotInFieldTest, Operand::Field, 0, "test constant b not in field a")                       \
-  X(InRangeConstTest, Operand::Range,   -1, "pop; test constant b <= it <= constant a")
+  X(InRangeConstTest, Operand::Range,   -1, "pop; test constant b <= it <= constant a")               \
+  /* tests specialized by the constant's kind; other kinds take the general way */                 \
+  X(FieldEqStrTest,   Operand::Field,    0, "test field a == string constant b (pointer, length, bytes)") \
+  X(FieldNeStrTest,   Operand::Field,    0, "test field a != string constant b")                     \
+  X(FieldInStrsTest,  Operand::Field,    0, "test field a in constant b, a list of strings")         \
+  X(FieldNotInStrsTest, Operand::Field,  0, "test field a not in constant b, a list of strings")     \
+  X(StrInFieldTest,   Operand::Field,    0, "test string constant b in field a (items by length first)") \
+  X(StrNotInFieldTest, Operand::Field,   0, "test string constant b not in field a")                 \
+  /* only in the rules linked into one stream for Vm::run (link_rules) */                         \
+  X(GroupTest,        Operand::Group,    0, "test that no rule of group a has fired for this record") \
+  X(EvalTest,         Operand::Entry,    0, "test the value of the segment at a (a condition's value form)")
 
 enum class Op : uint8_t {
 #define KAIROS_OP_ENUM(name, operand, stack, meaning) name,

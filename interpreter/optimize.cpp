@@ -68,9 +68,25 @@ void thread_jumps(std::vector<Instr>& code) {
   }
 }
 
+/// The specialized form of a test against constant `k`, or the test itself.
+Op specialize(Op op, const Value& k) {
+  const bool str = k.kind == ValueKind::String;
+  bool strs = k.kind == ValueKind::List;
+  for (uint32_t i = 0; strs && i < k.size; ++i) strs = k.l[i].kind == ValueKind::String;
+  switch (op) {
+    case Op::FieldEqConstTest: return str ? Op::FieldEqStrTest : op;
+    case Op::FieldNeConstTest: return str ? Op::FieldNeStrTest : op;
+    case Op::FieldInConstTest: return strs ? Op::FieldInStrsTest : op;
+    case Op::FieldNotInConstTest: return strs ? Op::FieldNotInStrsTest : op;
+    case Op::ConstInFieldTest: return str ? Op::StrInFieldTest : op;
+    case Op::ConstNotInFieldTest: return str ? Op::StrNotInFieldTest : op;
+    default: return op;
+  }
+}
+
 }  // namespace
 
-void optimize_segment(std::vector<Instr>& code, std::vector<grammar::Span>& spans) {
+void optimize_segment(std::vector<Instr>& code, std::vector<grammar::Span>& spans, const std::vector<Value>& constants) {
   thread_jumps(code);
 
   std::vector<bool> target(code.size() + 1, false);
@@ -152,7 +168,7 @@ void optimize_segment(std::vector<Instr>& code, std::vector<grammar::Span>& span
     if (out[i + 1].op != Op::JumpUnlessTrue || out_target[i + 1]) continue;
     const Op t = test_form(out[i].op);
     if (t == Op::Return) continue;
-    out[i].op = t;
+    out[i].op = op_operand(t) == Operand::Field && out[i].b < constants.size() ? specialize(t, constants[out[i].b]) : t;
     out[i + 1].op = Op::Jump;
   }
   thread_jumps(out);

@@ -5,6 +5,7 @@
 
 #include "grammar/source.hpp"
 #include "interpreter/opcodes.hpp"
+#include "interpreter/value.hpp"
 
 namespace kairos {
 
@@ -19,8 +20,12 @@ namespace kairos {
 ///   `InRangeConst`, `Field; Const; Mul` and `Const; Field; Mul` become
 ///   `FieldMulConst`, `Not; JumpUnlessTrue` becomes `JumpUnlessFalse`;
 /// - a comparison, a membership test or a field followed by `JumpUnlessTrue`
-///   becomes the matching test instruction followed by a `Jump`.
+///   becomes the matching test instruction followed by a `Jump`;
+/// - a test against a constant whose kind is known takes the specialized
+///   instruction for it (`constants` is the chunk's pool): `field == "x"`
+///   becomes FieldEqStrTest, `field in ["a", "b"]` FieldInStrsTest, `"x" in
+///   field` StrInFieldTest (and their negations).
 /// Instructions that are jump targets are never fused away.
-void optimize_segment(std::vector<Instr>& code, std::vector<grammar::Span>& spans);
+void optimize_segment(std::vector<Instr>& code, std::vector<grammar::Span>& spans, const std::vector<Value>& constants);
 
 }  // namespace kairos

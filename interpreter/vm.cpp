@@ -4,6 +4,7 @@
 
 #include "interpreter/vm.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -17,8 +18,20 @@ Vm::Vm(const Program& program, const Registry& registry) : program_(program), re
   ctx_.arena = &arena_;
 }
 
-void Vm::begin(const Record* record) {
+void Vm::set_record(const Record* record) {
   record_ = record;
+  const size_t need = program_.schema ? program_.schema->fields.size() : 0;
+  if (record != nullptr && record->values.size() >= need) {
+    fields_ = record->values.data();
+    return;
+  }
+  padded_.assign(std::max<size_t>(need, 1), Value::null());
+  if (record != nullptr) std::copy(record->values.begin(), record->values.end(), padded_.begin());
+  fields_ = padded_.data();
+}
+
+void Vm::begin(const Record* record) {
+  set_record(record);
   ++epoch_;
   arena_.reset();
   // The program may have grown since the last record (the compiler folds
@@ -108,8 +121,13 @@ inline bool equal_truth(const Value& a, const Value& b, bool eq) {
 int compare_slow(const Value& a, const Value& b);
 
 /// -1, 0 or 1; 2 when the values cannot be ordered (null, NaN, other kinds).
+/// Ints, and an int with a number (`seats >= 0.9 * seat_limit`), inline.
 inline int compare(const Value& a, const Value& b) {
   if (a.kind == ValueKind::Int && b.kind == ValueKind::Int) return (a.i > b.i) - (a.i < b.i);
+  if ((a.kind == ValueKind::Int || a.kind == ValueKind::Number) && (b.kind == ValueKind::Int || b.kind == ValueKind::Number)) {
+    const double x = a.as_number(), y = b.as_number();
+    return x < y ? -1 : x > y ? 1 : x == y ? 0 : 2;  // NaN: none of the three
+  }
   return compare_slow(a, b);
 }
 
@@ -138,6 +156,13 @@ inline Value ordered(int c, Test test) {
   return Value::boolean(test(c));
 }
 
+/// True when strings `a` and `b` are equal. An enum value read from data and
+/// an enum symbol of the playbook both point at the schema's copy of the
+/// value, so equal ones are usually the same pointer.
+inline bool same_string(const Value& a, const Value& b) {
+  return a.size == b.size && (a.s == b.s || same_bytes(a.s, b.s, a.size));
+}
+
 /// `x in container`: 1 found, 0 not found, 2 null (either is null, or the
 /// kinds do not fit).
 inline int member(const Value& x, const Value& container) {
@@ -152,6 +177,27 @@ inline int member(const Value& x, const Value& container) {
     return container.str().find(x.str()) != std::string_view::npos ? 1 : 0;
   }
   return 2;
+}
+
+/// member() for a string `needle` (a constant): a list's items are compared
+/// by length first, so most never have their bytes read.
+inline int string_member(const Value& needle, const Value& container) {
+  if (container.kind != ValueKind::List) return member(needle, container);
+  const uint32_t n = needle.size;
+  for (uint32_t i = 0; i < container.size; ++i) {
+    const Value& item = container.l[i];
+    if (item.size == n && item.kind == ValueKind::String && same_bytes(item.s, needle.s, n)) return 1;
+  }
+  return 0;
+}
+
+/// member() for a list of strings (a constant) as the container.
+inline int member_of_strings(const Value& x, const Value& strings) {
+  if (x.kind != ValueKind::String) return member(x, strings);
+  for (uint32_t i = 0; i < strings.size; ++i) {
+    if (same_string(x, strings.l[i])) return 1;
+  }
+  return 0;
 }
 
 /// The value of `in` (or `not in`) from member()'s result.
@@ -226,10 +272,8 @@ Value Vm::execute(const Instr* code, uint32_t pc) {
   Value* stack = stack_.data();
   size_t sp = sp_;
   const Value* constants = program_.chunk.constants.data();
-  const Value* fields = record_ != nullptr ? record_->values.data() : nullptr;
-  const size_t field_count = record_ != nullptr ? record_->values.size() : 0;
-  static const Value kNull;
-  auto field = [&](uint32_t a) -> const Value& { return a < field_count ? fields[a] : kNull; };
+  const Value* fields = fields_;
+  auto field = [fields](uint32_t a) -> const Value& { return fields[a]; };
 
   static const void* const kHandlers[] = {
 #define KAIROS_OP_LABEL(name, operand, stack, meaning) &&op_##name,
@@ -249,6 +293,13 @@ Value Vm::execute(const Instr* code, uint32_t pc) {
     NEXT();                                           \
   } while (0)
 
+  // After an instruction that may count a warning: in the linked rules, the
+  // rule running it gets it (note_warnings).
+#define NOTE_WARNINGS()                                                   \
+  do {                                                                    \
+    if (__builtin_expect(ctx_.warnings != warnings_seen_, 0)) note_warnings(code, pc); \
+  } while (0)
+
   NEXT();
 
 op_Const:
@@ -263,6 +314,7 @@ op_Let:
     const Value v = execute(program_.chunk.code.data(), program_.lets[in.a].entry);
     let_values_[in.a] = v;
     let_epoch_[in.a] = epoch_;
+    NOTE_WARNINGS();
   }
   stack[sp++] = let_values_[in.a];
   NEXT();
@@ -286,6 +338,7 @@ op_Neg: {
   } else {
     v = Value::null();
   }
+  NOTE_WARNINGS();
   NEXT();
 }
 op_Not: {
@@ -300,12 +353,14 @@ op_Mod: {
   const Value b = stack[--sp];
   Value& a = stack[sp - 1];
   a = arithmetic(in.op, a, b);
+  NOTE_WARNINGS();
   NEXT();
 }
 op_Mul: {
   const Value b = stack[--sp];
   Value& a = stack[sp - 1];
   a = multiply(a, b);
+  NOTE_WARNINGS();
   NEXT();
 }
 op_Eq:
@@ -379,12 +434,14 @@ op_Call:
   sp -= in.b;
   stack[sp] = registry_.get(in.a).fn(stack + sp, in.b, ctx_);
   ++sp;
+  NOTE_WARNINGS();
   NEXT();
 op_MakeList: {
   sp -= in.b;
   if (!arena_.fits(in.b * sizeof(Value))) {
     ++ctx_.warnings;
     stack[sp++] = Value::null();
+    NOTE_WARNINGS();
     NEXT();
   }
   Value* items = in.b ? arena_.values(in.b) : nullptr;
@@ -403,6 +460,7 @@ op_Interpolate: {
     ++ctx_.warnings;
     stack[sp++] = Value::null();
   }
+  NOTE_WARNINGS();
   NEXT();
 }
 op_Return: {
@@ -469,6 +527,14 @@ op_InRangeConst:
   NEXT();
 op_FieldMulConst:
   stack[sp++] = multiply(field(in.a), constants[in.b]);
+  NOTE_WARNINGS();
+  NEXT();
+op_Fire:
+  sp_ = sp;
+  if (fire(in.a)) {
+    sp_ = base;
+    return Value::boolean(true);
+  }
   NEXT();
 op_FieldTest: {
   const Value v = field(in.a);
@@ -545,6 +611,31 @@ op_ConstNotInFieldTest:
 op_InRangeConstTest:
   --sp;
   TEST(in_range_truth(stack[sp], constants[in.b], constants[in.a]));
+op_FieldEqStrTest: {
+  const Value& v = field(in.a);
+  TEST(v.kind == ValueKind::String ? same_string(v, constants[in.b]) : equal_truth(v, constants[in.b], true));
+}
+op_FieldNeStrTest: {
+  const Value& v = field(in.a);
+  TEST(v.kind == ValueKind::String ? !same_string(v, constants[in.b]) : equal_truth(v, constants[in.b], false));
+}
+op_FieldInStrsTest:
+  TEST(member_of_strings(field(in.a), constants[in.b]) == 1);
+op_FieldNotInStrsTest:
+  TEST(member_of_strings(field(in.a), constants[in.b]) == 0);
+op_StrInFieldTest:
+  TEST(string_member(constants[in.b], field(in.a)) == 1);
+op_StrNotInFieldTest:
+  TEST(string_member(constants[in.b], field(in.a)) == 0);
+op_GroupTest:
+  TEST(group_epoch_[in.a] != epoch_);
+op_EvalTest: {
+  sp_ = sp;
+  const Value v = execute(program_.chunk.code.data(), in.a);
+  NOTE_WARNINGS();
+  TEST(v.kind == ValueKind::Bool && v.b);
+}
+#undef NOTE_WARNINGS
 #undef TEST
 #undef NEXT
 }
@@ -654,7 +745,78 @@ Value Vm::clamp_discount(Value v) {
   return v;
 }
 
+void Vm::prepare() {
+  linked_ = link_rules(program_);
+  begin(nullptr);
+  const Instr* code = program_.chunk.code.data();
+  auto constant = [&](uint32_t entry, Value& v) {
+    if (code[entry].op != Op::Const || code[entry + 1].op != Op::Return) return false;
+    v = program_.chunk.constants[code[entry].a];
+    return true;
+  };
+  constant_actions_.assign(program_.rules.size(), {});
+  for (size_t r = 0; r < program_.rules.size(); ++r) {
+    const CompiledRule& rule = program_.rules[r];
+    for (const CompiledAction& action : rule.actions) {
+      Emitted e;
+      bool all = action.verb != ast::ActionVerb::Notify || constant(action.to, e.to);
+      all = all && constant(action.subject, e.subject);
+      for (size_t o = 0; all && o < action.options.size(); ++o) {
+        all = constant(action.options[o].entry, e.options[o]);
+        // A discount the policy clamps counts a warning each time: leave it to emit_actions.
+        if (all && action.options[o].name == OptionName::Discount && is_numeric(e.options[o])) {
+          const double d = e.options[o].as_number();
+          all = d >= 0 && d <= program_.max_discount.value_or(1.0);
+        }
+      }
+      if (all) {
+        e.rule = &rule;
+        e.action = &action;
+      }
+      constant_actions_[r].push_back(e);
+    }
+  }
+  prepared_ = true;
+}
+
 void Vm::run(const Record& record, ActionSink& sink, RuleTrace* trace) {
+  if (trace) {
+    run_traced(record, sink, *trace);
+    return;
+  }
+  if (!prepared_) prepare();
+  // begin() without the sizing prepare() did.
+  set_record(&record);
+  ++epoch_;
+  arena_.reset();
+  sink_ = &sink;
+  proposals_ = 0;
+  warnings_seen_ = ctx_.warnings;
+  execute(linked_.code.data(), 0);
+}
+
+bool Vm::fire(uint32_t index) {
+  const CompiledRule& rule = program_.rules[index];
+  if (rule.group >= 0) group_epoch_[static_cast<size_t>(rule.group)] = epoch_;
+  if (!rule.actions.empty()) {
+    emit_actions(rule, index, *record_, *sink_, proposals_, &constant_actions_[index]);
+    if (ctx_.warnings != warnings_seen_) {
+      warnings_[index] += ctx_.warnings - warnings_seen_;
+      warnings_seen_ = ctx_.warnings;
+    }
+  }
+  return rule.has_stop;
+}
+
+void Vm::note_warnings(const Instr* code, uint32_t pc) {
+  if (code != linked_.code.data() || linked_.rule_begin.empty()) return;
+  const auto& begins = linked_.rule_begin;
+  const size_t rule = static_cast<size_t>(std::upper_bound(begins.begin(), begins.end(), pc - 1) - begins.begin()) - 1;
+  warnings_[rule] += ctx_.warnings - warnings_seen_;
+  warnings_seen_ = ctx_.warnings;
+}
+
+void Vm::run_traced(const Record& record, ActionSink& sink, RuleTrace& trace) {
   begin(&record);
   const CompiledRule* rules = program_.rules.data();
   const size_t count = program_.rules.size();
@@ -663,32 +825,92 @@ void Vm::run(const Record& record, ActionSink& sink, RuleTrace* trace) {
   for (size_t i = 0; i < count; ++i) {
     const CompiledRule& rule = rules[i];
     if (rule.group >= 0 && group_epoch_[static_cast<size_t>(rule.group)] == epoch_) {
-      if (trace) trace->rule(i, false, Skipped::Group);
+      trace.rule(i, false, Skipped::Group);
       continue;
     }
     const uint64_t warnings_before = ctx_.warnings;
     const Value c = execute(code, rule.condition);
     const bool fired = c.kind == ValueKind::Bool && c.b;
-    if (trace) trace->rule(i, fired, Skipped::No);
+    trace.rule(i, fired, Skipped::No);
     if (fired) {
       if (rule.group >= 0) group_epoch_[static_cast<size_t>(rule.group)] = epoch_;
       if (!rule.actions.empty()) emit_actions(rule, i, record, sink, proposals);
     }
     if (ctx_.warnings != warnings_before) warnings_[i] += ctx_.warnings - warnings_before;
     if (fired && rule.has_stop) {
-      if (trace) {
-        for (size_t j = i + 1; j < count; ++j) trace->rule(j, false, Skipped::Stop);
-      }
+      for (size_t j = i + 1; j < count; ++j) trace.rule(j, false, Skipped::Stop);
       return;
     }
   }
 }
 
+namespace {
+
+/// The end of the segment at `entry`: its last instruction, a return that no
+/// jump of the segment passes.
+uint32_t segment_end(const std::vector<Instr>& code, uint32_t entry) {
+  uint32_t reach = entry;
+  for (uint32_t pc = entry; pc < code.size(); ++pc) {
+    const Instr& in = code[pc];
+    if (op_operand(in.op) == Operand::Jump) reach = std::max(reach, in.a);
+    if (op_returns(in.op) && pc >= reach) return pc;
+  }
+  return static_cast<uint32_t>(code.size() - 1);
+}
+
+}  // namespace
+
+LinkedRules link_rules(const Program& program) {
+  LinkedRules out;
+  const std::vector<Instr>& code = program.chunk.code;
+  const std::vector<grammar::Span>& spans = program.chunk.spans;
+  auto emit = [&](Instr in, const grammar::Span& span) {
+    out.code.push_back(in);
+    out.spans.push_back(span);
+    return out.code.size() - 1;
+  };
+  for (uint32_t r = 0; r < program.rules.size(); ++r) {
+    const CompiledRule& rule = program.rules[r];
+    out.rule_begin.push_back(static_cast<uint32_t>(out.code.size()));
+    const uint32_t entry = rule.condition;
+    const uint32_t end = segment_end(code, entry);
+    std::vector<size_t> to_next;  // jumps to the next rule's code
+    if (rule.group >= 0) {
+      emit(Instr{Op::GroupTest, 0, 0, static_cast<uint32_t>(rule.group)}, rule.span);
+      to_next.push_back(emit(Instr{Op::Jump, 0, 0, 0}, rule.span));
+    }
+    bool tested = end > entry && code[end].op == Op::ReturnFalse && code[end - 1].op == Op::ReturnTrue;
+    for (uint32_t pc = entry; tested && pc + 1 < end; ++pc) tested = !op_returns(code[pc].op);
+    if (tested) {
+      // Copied as it is but for the ends: ReturnTrue becomes Fire, and the
+      // place of ReturnFalse is where the next rule starts.
+      const uint32_t base = static_cast<uint32_t>(out.code.size());
+      for (uint32_t pc = entry; pc + 1 < end; ++pc) {
+        Instr in = code[pc];
+        if (op_operand(in.op) == Operand::Jump) in.a = base + (in.a - entry);
+        emit(in, spans[pc]);
+      }
+      emit(Instr{Op::Fire, 0, 0, r}, spans[end - 1]);
+    } else if (code[entry].op == Op::Const && code[entry + 1].op == Op::Return) {
+      const Value& v = program.chunk.constants[code[entry].a];
+      if (v.kind == ValueKind::Bool && v.b) emit(Instr{Op::Fire, 0, 0, r}, spans[entry]);
+    } else {
+      emit(Instr{Op::EvalTest, 0, 0, entry}, spans[entry]);
+      to_next.push_back(emit(Instr{Op::Jump, 0, 0, 0}, spans[entry]));
+      emit(Instr{Op::Fire, 0, 0, r}, spans[entry]);
+    }
+    for (size_t j : to_next) out.code[j].a = static_cast<uint32_t>(out.code.size());
+  }
+  emit(Instr{Op::ReturnFalse, 0, 0, 0}, grammar::Span{});
+  return out;
+}
+
 void Vm::emit_actions(const CompiledRule& rule, size_t index, const Record& record, ActionSink& sink,
-                      int64_t& proposals) {
+                      int64_t& proposals, const std::vector<Emitted>* constant) {
   Emitted& emitted = emitted_;
   emitted.rule = &rule;
-  for (const CompiledAction& action : rule.actions) {
+  for (size_t k = 0; k < rule.actions.size(); ++k) {
+    const CompiledAction& action = rule.actions[k];
     if (action.verb == ast::ActionVerb::Propose && program_.max_proposals) {
       if (proposals >= *program_.max_proposals) {
         ++dropped_;
@@ -696,6 +918,12 @@ void Vm::emit_actions(const CompiledRule& rule, size_t index, const Record& reco
       }
       ++proposals;
     }
+    if (constant && (*constant)[k].rule) {
+      sink.action(program_, record, (*constant)[k]);
+      ++actions_[index];
+      continue;
+    }
+    emitted.rule = &rule;
     emitted.action = &action;
     emitted.to = action.verb == ast::ActionVerb::Notify ? eval(action.to) : Value::null();
     emitted.subject = eval(action.subject);

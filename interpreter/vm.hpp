@@ -39,6 +39,23 @@ class RuleTrace {
   virtual void rule(size_t index, bool fired, Skipped skipped) = 0;
 };
 
+/// Every rule condition of a program linked into one stream of code, in
+/// evaluation order, for Vm::run: a rule's tests fall through to `Fire i`
+/// when it fires and jump to the next rule's code otherwise, so a record is
+/// one run of the VM instead of one per rule. A rule of a group starts with
+/// GroupTest; a condition without a test form runs its value form through
+/// EvalTest; a condition that is constantly true is a bare Fire, one that
+/// is never true has no code. The stream ends in ReturnFalse.
+struct LinkedRules {
+  std::vector<Instr> code;
+  std::vector<grammar::Span> spans;    ///< parallel to code
+  std::vector<uint32_t> rule_begin;    ///< per rule (evaluation order): where its code starts
+};
+
+/// Links the rule conditions of `program` (each compiled on its own, see
+/// CompiledRule::condition) into one stream.
+LinkedRules link_rules(const Program& program);
+
 class Vm {
  public:
   /// A VM for `program`; the program must outlive it.
@@ -71,13 +88,30 @@ class Vm {
   Value arithmetic(Op op, const Value& a, const Value& b);
   /// `a * b`, with numbers inline.
   Value multiply(const Value& a, const Value& b);
-  /// Evaluates and emits the actions of a rule that fired.
+  /// Evaluates and emits the actions of a rule that fired (`constant`: its
+  /// entry of constant_actions_, or null).
   void emit_actions(const CompiledRule& rule, size_t index, const Record& record, ActionSink& sink,
-                    int64_t& proposals);
+                    int64_t& proposals, const std::vector<Emitted>* constant = nullptr);
+  /// Links the rules and sizes everything for run() (once).
+  void prepare();
+  /// The rule at `index` of the linked stream fired; true when it stops.
+  bool fire(uint32_t index);
+  /// run() with a trace: one rule at a time, through each condition's own code.
+  void run_traced(const Record& record, ActionSink& sink, RuleTrace& trace);
+  /// Counts new warnings for the rule whose linked code holds instruction
+  /// `pc - 1` of `code` (elsewhere, the instruction that ran that code counts them).
+  void note_warnings(const Instr* code, uint32_t pc);
 
   const Program& program_;
   const Registry& registry_;
+  /// Points fields_ at the record's values, or at a copy padded with nulls
+  /// to every field of the schema when the record has fewer (as records
+  /// built by hand may), so that execute() reads fields without a bounds check.
+  void set_record(const Record* record);
+
   const Record* record_ = nullptr;
+  const Value* fields_ = nullptr;  ///< see set_record
+  std::vector<Value> padded_;
   EvalContext ctx_;
   Arena arena_;
   std::vector<Value> stack_;
@@ -90,6 +124,15 @@ class Vm {
   std::vector<uint64_t> warnings_;
   std::vector<uint64_t> actions_;
   uint64_t dropped_ = 0;
+  /// prepare(): per rule, per action, the Emitted of an action whose parts
+  /// are all constants (most are: `tag "advocate"`), so firing only hands it
+  /// over; null rule in it for the others.
+  std::vector<std::vector<Emitted>> constant_actions_;
+  LinkedRules linked_;   ///< see prepare()
+  bool prepared_ = false;
+  ActionSink* sink_ = nullptr;  ///< run(): where the actions of the record go
+  int64_t proposals_ = 0;       ///< run(): propose actions emitted for the record
+  uint64_t warnings_seen_ = 0;  ///< run(): ctx_.warnings already counted for a rule
   Emitted emitted_;      ///< reused for every action
   std::string scratch_;  ///< reused by Interpolate, so it allocates only while warming up
 };

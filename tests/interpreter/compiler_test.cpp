@@ -6,6 +6,8 @@
 #include <deque>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <fmt/format.h>
 
 #include "harness.hpp"
 #include "interpreter/disasm.hpp"
@@ -222,6 +224,16 @@ BOOST_AUTO_TEST_CASE(every_error_is_reported_in_one_pass) {
   BOOST_TEST(out.find("test.play:2:13") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_parse_error_means_no_program) {
+  auto bad = compile_text("rule r when health > 1 group g then tag \"x\"\n", sample_schema());
+  BOOST_TEST(!bad->program);
+  BOOST_TEST(bad->diagnostics().find("error") != std::string::npos);
+  auto half = compile_text("rule a when health > 1 then tag \"a\"\nrule b when then\n", sample_schema());
+  BOOST_TEST(!half->program);  // rule a parsed, but the file did not
+  auto good = compile_text("rule r group g when health > 1 then tag \"x\"\n", sample_schema());
+  BOOST_TEST(good->program, good->diagnostics());
+}
+
 BOOST_AUTO_TEST_CASE(recursion_duplicates_and_unknown_functions) {
   BOOST_TEST(errors("def f(x) = f(x) + 1\nrule r when f(1) > 1 then tag \"x\"\n").find("recursion is not allowed") !=
              std::string::npos);
@@ -373,6 +385,20 @@ std::vector<std::vector<Value>> edge_records(std::deque<std::vector<Value>>& lis
     if (i % 8 != 5) r[7] = Value::boolean(i % 2 == 0);
     out.push_back(std::move(r));
   }
+  // Values of the wrong kind for their field (as with data of unknown type):
+  // the specialized instructions must take the general way for them.
+  static const Value kMixed[] = {Value::integer(1), Value::string("crm"), Value::null(), Value::number(1.0)};
+  const Value mixed = Value::list(kMixed, 4);
+  for (size_t i = 0; i < 6; ++i) {
+    std::vector<Value> r(8);
+    r[1] = i % 2 ? Value::number(50.0) : Value::string("50");
+    r[2] = i % 3 ? Value::integer(1) : Value::string("1");
+    r[4] = i % 2 ? Value::integer(5) : Value::list(kMixed, 2);
+    r[5] = i % 3 == 0 ? Value::integer(1) : i % 3 == 1 ? Value::boolean(true) : Value::string("adoption");
+    r[6] = i % 3 == 0 ? Value::string("xcrmx") : i % 3 == 1 ? mixed : Value::integer(3);
+    r[7] = i % 2 ? Value::string("true") : Value::integer(1);
+    out.push_back(std::move(r));
+  }
   return out;
 }
 
@@ -390,9 +416,20 @@ const std::vector<std::string> kConditions = {
     "(health > 1 or ratio > 1) and not active", "health > 1 and (ratio < 1 or name == \"abc\")",
     "health is null or ratio is not null", "(if health > 5 then active else false)",
     "health > 1 and health < 90 and phase in [adoption, expansion] and \"crm\" not in products",
-    "not (phase == adoption or health in 1..50)", "health / 0 > 1 or active"};
+    "not (phase == adoption or health in 1..50)", "health / 0 > 1 or active",
+    "name == \"\"", "name != \"abc\"", "\"abc\" == name", "name in [\"abc\", \"b\"]", "name not in [\"abc\", \"b\"]",
+    "name in [\"\"]", "phase in [adoption]", "phase not in [renewal, onboarding]", "\"adoption\" == phase",
+    "\"ma\" in products", "\"ma\" not in products", "\"\" in products", "\"crm\" in products and \"ma\" not in products",
+    "phase == \"expansion\" or name == \"b\"", "health in [1, 5.0]", "health == 50", "ratio > 0.5"};
 
 }  // namespace
+
+/// Counts the actions of each run.
+class CountingSink : public ActionSink {
+ public:
+  void action(const Program&, const Record&, const Emitted&) override { ++count; }
+  uint64_t count = 0;
+};
 
 BOOST_AUTO_TEST_CASE(test_form_agrees_with_the_value_form) {
   std::deque<std::vector<Value>> lists;
@@ -404,6 +441,7 @@ BOOST_AUTO_TEST_CASE(test_form_agrees_with_the_value_form) {
     const uint32_t value_entry = c->program->probes.at(rule.source->when.get());
     BOOST_TEST(rule.condition != value_entry, cond);  // compiled as tests
     Vm vm(*c->program, stdlib::builtins());
+    Vm linked(*c->program, stdlib::builtins());  // runs the linked rules (run() without a trace)
     for (size_t i = 0; i < records.size(); ++i) {
       auto rec = make_record(records[i]);
       vm.begin(rec.get());
@@ -413,11 +451,157 @@ BOOST_AUTO_TEST_CASE(test_form_agrees_with_the_value_form) {
       vm.begin(rec.get());
       const Value value = vm.eval(value_entry);
       const uint64_t value_warnings = vm.context().warnings - before - test_warnings;
+      const bool truth = value.kind == ValueKind::Bool && value.b;
       BOOST_TEST((tested.kind == ValueKind::Bool), cond);
-      BOOST_TEST((tested.b == (value.kind == ValueKind::Bool && value.b)), cond << " on record " << i);
+      BOOST_TEST((tested.b == truth), cond << " on record " << i);
       BOOST_TEST(test_warnings <= value_warnings, cond << " on record " << i);
+      CountingSink sink;
+      const uint64_t linked_before = linked.warnings().empty() ? 0 : linked.warnings()[0];
+      linked.run(*rec, sink);
+      BOOST_TEST((sink.count == 1) == truth, cond << " linked, on record " << i);
+      BOOST_TEST(linked.warnings()[0] - linked_before == test_warnings, cond << " linked, on record " << i);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(tests_against_constants_are_specialized) {
+  auto c = compile_text(
+      "rule a when name == \"abc\" and phase != renewal then tag \"a\"\n"
+      "rule b when name in [\"abc\", \"b\"] and phase not in [adoption, expansion] then tag \"b\"\n"
+      "rule c when \"crm\" in products and \"ma\" not in products and health == 9 then tag \"c\"\n",
+      sample_schema());
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  const std::string listing = disassemble(*c->program, c->c.sources, stdlib::builtins());
+  for (const char* part : {"FieldEqStrTest", "; name == \"abc\"", "FieldNeStrTest", "; phase != \"renewal\"",
+                           "FieldInStrsTest", "; name in [\"abc\",\"b\"]", "FieldNotInStrsTest",
+                           "; phase not in [\"adoption\",\"expansion\"]", "StrInFieldTest", "; \"crm\" in products",
+                           "StrNotInFieldTest", "; \"ma\" not in products", "FieldEqConstTest", "; health == 9"}) {
+    BOOST_TEST(listing.find(part) != std::string::npos, part << "\n" << listing);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(enum_symbols_point_at_the_schema_values) {
+  auto schema = sample_schema();
+  const EnumValues& phases = *schema->fields[5].type.enum_values;
+  auto c = compile_text("rule a when phase == adoption or phase in [expansion, renewal] or phase == \"onboarding\" "
+                        "then tag \"a\"\n",
+                        schema);
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  std::set<const char*> pointers;
+  for (const Value& k : c->program->chunk.constants) {
+    if (k.kind == ValueKind::String) pointers.insert(k.s);
+    for (uint32_t i = 0; k.kind == ValueKind::List && i < k.size; ++i) pointers.insert(k.l[i].s);
+  }
+  for (const std::string& v : phases.values) BOOST_TEST(pointers.count(v.data()) == 1u, v);
+  // A record whose value is the schema's copy, and one with its own copy, compare alike.
+  auto rec = make_record(std::vector<Value>(8));
+  for (const char* text : {"adoption", "renewal", "onboarding", "churned"}) {
+    const std::string own = text;
+    for (bool schema_copy : {true, false}) {
+      const auto it = std::find(phases.values.begin(), phases.values.end(), own);
+      rec->values[5] = schema_copy && it != phases.values.end() ? Value::string(*it) : Value::string(own);
+      const std::string out = run_record(*c->program, *rec, kToday, false);
+      BOOST_TEST(out.empty() == (own == "churned"), text);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(constants_are_stored_once) {
+  auto c = compile_text("rule a when name == \"abc\" and health > 5 then tag \"abc\"\n"
+                        "rule b when name != \"abc\" and health > 5 and ratio > 5.0 then tag \"abc\"\n",
+                        sample_schema(), true);
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  size_t abc = 0, five = 0, five_number = 0;
+  for (const Value& k : c->program->chunk.constants) {
+    abc += k.kind == ValueKind::String && k.str() == "abc";
+    five += k.kind == ValueKind::Int && k.i == 5;
+    five_number += k.kind == ValueKind::Number && k.n == 5.0;
+  }
+  BOOST_TEST(abc == 1u);
+  BOOST_TEST(five == 1u);
+  BOOST_TEST(five_number == 1u);  // 5 and 5.0 are different constants
+}
+
+BOOST_AUTO_TEST_CASE(linked_rules_count_warnings_for_the_rule_that_ran_into_them) {
+  auto c = compile_text("let half = health / 0\n"
+                        "rule a when health * 2 > 1 then tag \"a\"\n"
+                        "rule b when active and half > 1 then tag \"b\"\n"
+                        "rule c when half > 1 or health * 3 > 1 then tag \"c\"\n"
+                        "rule d when true then propose upgrade \"d\" discount health * 1%\n",
+                        sample_schema());
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  auto rec = make_record(std::vector<Value>(8));
+  rec->values[1] = Value::integer(std::numeric_limits<int64_t>::max());
+  rec->values[7] = Value::boolean(true);
+  class NoTrace : public RuleTrace {
+   public:
+    void rule(size_t, bool, Skipped) override {}
+  } trace;
+  Vm linked(*c->program, stdlib::builtins()), traced(*c->program, stdlib::builtins());
+  CountingSink sink;
+  for (int i = 0; i < 2; ++i) {
+    linked.run(*rec, sink);
+    traced.run(*rec, sink, &trace);
+  }
+  // a: the overflow; b: the let's division by zero (first use); c: the
+  // overflow of health * 3 (the let is known by then); d: the discount clamped.
+  const std::vector<uint64_t> expected = {2, 2, 2, 2};
+  BOOST_TEST(linked.warnings() == expected, boost::test_tools::per_element());
+  BOOST_TEST(traced.warnings() == expected, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(linked_rules_keep_constant_conditions_groups_and_stop) {
+  auto c = compile_text("rule a when true then tag \"a\"\n"
+                        "rule b when 1 > 2 then tag \"b\"\n"
+                        "rule c group g when health is null then tag \"c\"\n"
+                        "rule d group g when true then tag \"d\"\n"
+                        "rule e group h when 1 > 2 then tag \"e\"\n"
+                        "rule f group h when true then tag \"f\" stop\n"
+                        "rule g when true then tag \"g\"\n",
+                        sample_schema());
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  auto rec = make_record(std::vector<Value>(8));
+  std::string out = run_record(*c->program, *rec, kToday, false);
+  for (const char* t : {"a", "c", "f"}) BOOST_TEST(out.find(fmt::format("\"tag\":\"{}\"", t)) != std::string::npos, t);
+  for (const char* t : {"b", "d", "e", "g"}) BOOST_TEST(out.find(fmt::format("\"tag\":\"{}\"", t)) == std::string::npos, t);
+  rec->values[1] = Value::integer(1);
+  out = run_record(*c->program, *rec, kToday, false);
+  BOOST_TEST(out.find("\"tag\":\"d\"") != std::string::npos);
+  const std::string listing = disassemble(*c->program, c->c.sources, stdlib::builtins());
+  for (const char* part : {"linked rules (run):", "GroupTest", "; group g", "Fire", "; f"}) {
+    BOOST_TEST(listing.find(part) != std::string::npos, part << "\n" << listing);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_condition_without_a_test_form_runs_through_eval_test) {
+  // Built by hand: the compiler gives every condition a test form, unless
+  // the def expansion budget of the test form runs out.
+  Program p;
+  p.schema = sample_schema();
+  const uint32_t entry = static_cast<uint32_t>(p.chunk.code.size());
+  p.chunk.code = {Instr{Op::Field, 0, 0, 7}, Instr{Op::Return, 0, 0, 0}};
+  p.chunk.spans.resize(2);
+  p.max_stack = 2;
+  CompiledRule r;
+  r.name = "r";
+  r.condition = entry;
+  CompiledAction a;
+  a.subject = static_cast<uint32_t>(p.chunk.code.size());
+  p.chunk.code.push_back(Instr{Op::Const, 0, 0, p.chunk.add_constant(Value::string("t"))});
+  p.chunk.code.push_back(Instr{Op::Return, 0, 0, 0});
+  p.chunk.spans.resize(4);
+  r.actions.push_back(a);
+  p.rules.push_back(r);
+  const LinkedRules linked = link_rules(p);
+  BOOST_TEST((linked.code[0].op == Op::EvalTest));
+  auto rec = make_record(std::vector<Value>(8));
+  Vm vm(p, stdlib::builtins());
+  CountingSink sink;
+  for (const Value& v : {Value::null(), Value::boolean(false), Value::integer(1), Value::boolean(true)}) {
+    rec->values[7] = v;
+    vm.run(*rec, sink);
+  }
+  BOOST_TEST(sink.count == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(fused_instructions_keep_null_and_kind_rules) {
@@ -487,8 +671,8 @@ BOOST_AUTO_TEST_CASE(new_instructions_disassemble_readably) {
       sample_schema());
   BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
   const std::string listing = disassemble(*c->program, c->c.sources, stdlib::builtins());
-  for (const char* part : {"FieldGeConstTest", "; health >= 80", "FieldTest", "; active", "FieldInConstTest",
-                           "; phase in [\"adoption\",\"expansion\"]", "ConstNotInFieldTest",
+  for (const char* part : {"FieldGeConstTest", "; health >= 80", "FieldTest", "; active", "FieldInStrsTest",
+                           "; phase in [\"adoption\",\"expansion\"]", "StrNotInFieldTest",
                            "; \"crm\" not in products", "InRangeConstTest", "; in 0..90", "LeConstTest", "; <= 60",
                            "FieldMulConst", "; health * 0.9", "GeTest", "JumpUnlessFalse", "ReturnTrue",
                            "ReturnFalse"}) {
