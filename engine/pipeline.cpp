@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -12,11 +13,18 @@ namespace kairos {
 
 namespace {
 
-/// A batch of records and the output its evaluation produced.
+/// A batch of input and the output its evaluation produced. A reader that
+/// splits (RecordReader::splits) fills `raw` and the worker converts the
+/// rows; another fills `records` (rejecting on the reading thread).
 struct Batch {
   std::vector<Record> records;
-  size_t count = 0;
+  size_t count = 0;             ///< records filled
+  RawRows raw;
+  std::vector<Rejection> rejections;  ///< raw: the first `rejected` are the batch's, in input order
+  size_t rejected = 0;
+  uint64_t evaluated = 0;       ///< raw: records evaluated
   std::string out;
+  std::exception_ptr error;     ///< what evaluating threw
   bool done = false;
 };
 
@@ -26,14 +34,16 @@ class Evaluator {
   Evaluator(const Build& build, const Registry& registry, int32_t as_of, const PipelineOptions& o)
       : runner_(build, registry, as_of), format_(o.format), facts_(o.facts) {}
 
-  void evaluate(Batch& b) {
+  /// Evaluates the records of `b`, or, given the reader that split them,
+  /// converts and evaluates its rows.
+  void evaluate(Batch& b, const RecordReader* split) {
     b.out.clear();
     if (format_ == OutputFormat::Csv) {
       CsvWriter w(b.out);
-      for (size_t i = 0; i < b.count; ++i) runner_.run(b.records[i], w);
+      evaluate_with(b, split, w);
     } else {
       JsonlWriter w(b.out, facts_);
-      for (size_t i = 0; i < b.count; ++i) runner_.run(b.records[i], w);
+      evaluate_with(b, split, w);
     }
   }
 
@@ -51,9 +61,29 @@ class Evaluator {
   }
 
  private:
+  template <class Writer>
+  void evaluate_with(Batch& b, const RecordReader* split, Writer& w) {
+    if (split == nullptr) {
+      for (size_t i = 0; i < b.count; ++i) runner_.run(b.records[i], w);
+      return;
+    }
+    b.rejected = 0;
+    b.evaluated = 0;
+    for (size_t i = 0; i < b.raw.rows.size(); ++i) {
+      if (b.rejected == b.rejections.size()) b.rejections.emplace_back();
+      if (split->convert(b.raw, i, record_, b.rejections[b.rejected]) == RecordReader::Status::Rejected) {
+        ++b.rejected;
+        continue;
+      }
+      ++b.evaluated;
+      runner_.run(record_, w);
+    }
+  }
+
   Runner runner_;
   OutputFormat format_;
   bool facts_;
+  Record record_;  ///< the record being converted from a batch's rows
 };
 
 /// Fills `b` with up to `b.records.size()` records; rejections go to `reject`.
@@ -92,7 +122,7 @@ PipelineStats run_pipeline(const Build& build, const Registry& registry, int32_t
     Batch b;
     b.records.resize(batch_records);
     while (fill(b, reader, stats, reject)) {
-      evaluator.evaluate(b);
+      evaluator.evaluate(b, nullptr);
       write(b.out);
     }
     evaluator.add_to(stats);
@@ -100,10 +130,16 @@ PipelineStats run_pipeline(const Build& build, const Registry& registry, int32_t
   }
 
   // A ring of batches: the calling thread reads into free slots and writes
-  // finished ones in order; workers take filled slots from a queue.
+  // finished ones in order; workers take filled slots from a queue. With a
+  // reader that splits, the calling thread only finds the rows and the
+  // workers convert them, so that reading is not the bottleneck; rejections
+  // then travel with their batch and are reported when it is written.
+  const bool split = reader.splits();
   const size_t slots = static_cast<size_t>(o.threads) * 4;
   std::vector<Batch> ring(slots);
-  for (Batch& b : ring) b.records.resize(batch_records);
+  if (!split) {
+    for (Batch& b : ring) b.records.resize(batch_records);
+  }
   std::mutex mu;
   std::condition_variable work_ready, batch_done;
   std::deque<size_t> queue;
@@ -124,7 +160,11 @@ PipelineStats run_pipeline(const Build& build, const Registry& registry, int32_t
           slot = queue.front();
           queue.pop_front();
         }
-        ev.evaluate(ring[slot]);
+        try {
+          ev.evaluate(ring[slot], split ? &reader : nullptr);
+        } catch (...) {
+          ring[slot].error = std::current_exception();
+        }
         {
           std::lock_guard<std::mutex> lock(mu);
           ring[slot].done = true;
@@ -145,6 +185,12 @@ PipelineStats run_pipeline(const Build& build, const Registry& registry, int32_t
           batch_done.wait(lock, [&] { return b.done; });
         }
       }
+      if (b.error) std::rethrow_exception(b.error);
+      if (split) {
+        stats.evaluated += b.evaluated;
+        stats.rejected += b.rejected;
+        for (size_t i = 0; i < b.rejected; ++i) reject(b.rejections[i]);
+      }
       write(b.out);
       ++next_write;
       wait_for_oldest = false;  // one slot is free again
@@ -154,7 +200,13 @@ PipelineStats run_pipeline(const Build& build, const Registry& registry, int32_t
     for (;;) {
       if (next_read - next_write == slots) write_finished(true);
       Batch& b = ring[next_read % slots];
-      if (!fill(b, reader, stats, reject)) break;
+      if (split) {
+        b.done = false;
+        b.error = nullptr;
+        if (reader.read_raw(b.raw, batch_records) == 0) break;
+      } else if (!fill(b, reader, stats, reject)) {
+        break;
+      }
       {
         std::lock_guard<std::mutex> lock(mu);
         queue.push_back(next_read % slots);

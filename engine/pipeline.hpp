@@ -2,7 +2,8 @@
 /// The run pipeline: a reader fills batches of records in input order, worker
 /// threads evaluate them (each with its own VMs and output buffer), and the
 /// batches' output is written in input order — so the bytes are the same
-/// whatever the number of threads.
+/// whatever the number of threads. A reader that splits (CSV) only finds the
+/// rows on the reading thread; the workers convert them into records.
 
 #include <cstdint>
 #include <functional>

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 
 #include "grammar/diagnostic.hpp"
 
@@ -422,3 +423,15 @@ Schema SchemaGuesser::finish() const {
 }
 
 }  // namespace kairos::reader
+
+namespace kairos {
+
+// Readers that do not split (JSON Lines, YAML) say so with splits(), and
+// the pipeline never calls these.
+size_t RecordReader::read_raw(RawRows&, size_t) { throw std::logic_error("this reader does not split"); }
+
+RecordReader::Status RecordReader::convert(const RawRows&, size_t, Record&, Rejection&) const {
+  throw std::logic_error("this reader does not split");
+}
+
+}  // namespace kairos

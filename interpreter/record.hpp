@@ -38,6 +38,32 @@ std::optional<DataFormat> format_from_path(std::string_view path);
 /// The format named by --format (csv, jsonl, ndjson, json, yaml, yml).
 std::optional<DataFormat> format_from_name(std::string_view name);
 
+/// Rows read from the input but not yet converted into records, and the
+/// rows rejected as a whole while reading them, in input order: the hand-over
+/// between the two stages of a split reader (see RecordReader::read_raw).
+/// Filled and understood by the reader only.
+struct RawRows {
+  struct Row {
+    uint64_t line = 0;      ///< input line where the row starts
+    uint64_t index = 0;     ///< 1-based position among the records of the input
+    size_t text = 0;        ///< where its bytes start in `text`
+    size_t size = 0;        ///< how many bytes it has there
+    size_t cells = 0;       ///< where its cells start in `cells`
+    int64_t rejected = -1;  ///< rejected while reading: its index in `rejections`
+  };
+  std::vector<Row> rows;
+  std::string text;               ///< the rows' bytes, one after the other
+  std::vector<uint32_t> cells;    ///< reader-defined positions of fields in a row's bytes
+  std::vector<Rejection> rejections;
+  /// Empties everything, keeping the memory.
+  void clear() {
+    rows.clear();
+    text.clear();
+    cells.clear();
+    rejections.clear();
+  }
+};
+
 /// Streams records; each call fills the next record or a rejection.
 class RecordReader {
  public:
@@ -45,6 +71,19 @@ class RecordReader {
   virtual ~RecordReader() = default;
   /// Reads the next record. Values stay valid until the next call.
   virtual Status next(Record& out, Rejection& rejected) = 0;
+
+  /// True when the reader splits reading into two stages so that records can
+  /// be converted on other threads: read_raw() on one thread finds rows and
+  /// rejects malformed ones; convert() turns each row into a record or a
+  /// rejection, on any thread and on several at once. Together they give the
+  /// same records and rejections, in the same order, as next().
+  virtual bool splits() const { return false; }
+  /// Reads up to `max_rows` rows (fewer once they hold about a MiB) into
+  /// `raw`, which is cleared first. Returns how many; 0 at the end.
+  virtual size_t read_raw(RawRows& raw, size_t max_rows);
+  /// Row `i` of `raw` as a record or a rejection. Values stay valid until the
+  /// next call with `out`, and while `raw` is not changed.
+  virtual Status convert(const RawRows& raw, size_t i, Record& out, Rejection& rejected) const;
 };
 
 /// An opened data file (or standard input for "-"). The first records are

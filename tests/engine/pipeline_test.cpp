@@ -3,7 +3,10 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/pipeline.hpp"
 
@@ -18,7 +21,8 @@ struct Output {
   PipelineStats stats;
 };
 
-Output run_with(const Build& build, const Engine& engine, const std::string& data, int threads, OutputFormat format) {
+Output run_with(const Build& build, const Engine& engine, const std::string& data, int threads, OutputFormat format,
+                size_t batch_records = 7) {
   std::string error;
   auto input = DataInput::open(data, DataFormat::Csv, error);
   BOOST_REQUIRE_MESSAGE(input, error);
@@ -26,16 +30,117 @@ Output run_with(const Build& build, const Engine& engine, const std::string& dat
   PipelineOptions po;
   po.threads = threads;
   po.format = format;
-  po.batch_records = 7;  // many small batches, so the ring wraps often
+  po.batch_records = batch_records;  // small batches, so the ring wraps often
   Output out;
   out.stats = run_pipeline(
       build, engine.registry(), days_from_civil(2026, 1, 15), *reader, po,
       [&](std::string_view b) { out.bytes.append(b); },
-      [&](const Rejection& r) { out.rejections += std::to_string(r.line) + " " + r.field + "\n"; });
+      [&](const Rejection& r) {
+        out.rejections += std::to_string(r.line) + " " + r.key + " " + r.field + " " + r.value + " " + r.reason + "\n";
+      });
   return out;
 }
 
+/// Writes `files` (name, content) into a fresh temporary directory.
+fs::path write_files(const std::string& name, const std::vector<std::pair<std::string, std::string>>& files) {
+  const fs::path dir = fs::temp_directory_path() / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const auto& [file, content] : files) std::ofstream(dir / file, std::ios::binary) << content;
+  return dir;
+}
+
+/// A CSV of `rows` rows mixing good rows with every kind of malformed one;
+/// counts the rejections it should cause and the line of the last row.
+std::string messy_csv(int rows, uint64_t seed, int& rejected, uint64_t& last_line) {
+  std::mt19937_64 rng(seed);
+  std::string csv = seed % 2 == 0 ? "\xEF\xBB\xBFid,health,plan,note,since\r\n" : "id,health,plan,note,since\n";
+  uint64_t line = 2;
+  rejected = 0;
+  for (int i = 0; i < rows; ++i) {
+    const std::string id = "C" + std::to_string(i);
+    const std::string health = std::to_string(rng() % 101);
+    const std::string plan = rng() % 3 == 0 ? "premium" : "basic";
+    const std::string end = rng() % 4 == 0 ? "\r\n" : "\n";
+    last_line = line;
+    switch (rng() % 24) {
+      case 0: csv += id + ",x" + health + "," + plan + ",bad int,2026-01-01" + end; ++rejected; break;
+      case 1: csv += id + ",150," + plan + ",too big," + end; ++rejected; break;
+      case 2: csv += id + "," + health + "," + plan + ",extra,2026-01-01,field" + end; ++rejected; break;
+      case 3: csv += id + "," + health + end; ++rejected; break;
+      case 4:
+        csv += id + "," + health + "," + plan + ",\"two\nlines, \"\"quoted\"\"\",2025-12-31" + end;
+        ++line;
+        break;
+      case 5:
+        csv += id + "," + health + "," + plan + ",\"crlf\r\ninside\"" + end;
+        ++rejected;  // four fields
+        ++line;
+        break;
+      case 6: csv += end; ++line; last_line = line; csv += id + "," + health + "," + plan + ",after a blank,"  + end; break;
+      case 7: csv += id + "," + health + "," + plan + ",caf\xE9," + end; ++rejected; break;
+      case 8: csv += id + "," + health + "," + plan + ",caf\xC3\xA9 \xE6\x97\xA5," + end; break;
+      case 9: csv += id + "," + health + "," + plan + ",\"a\"b," + end; ++rejected; break;
+      case 10: csv += "," + health + "," + plan + ",no id," + end; ++rejected; break;
+      case 11: csv += id + "," + health + ",gold,enum,2026-02-30" + end; ++rejected; break;
+      case 12: csv += id + "," + health + "," + plan + ",\"" + std::string(5000 + rng() % 3000, 'L') + "\"," + end; break;
+      case 13: csv += "\"" + id + "\"\"q\"," + health + "," + plan + ",\"\",2026-01-15" + end; break;
+      case 14: csv += id + ", " + health + "," + plan + ",space,2026-01-15" + end; ++rejected; break;
+      default: csv += id + "," + health + "," + plan + ",plain " + std::to_string(i) + ",2026-01-15" + end; break;
+    }
+    ++line;
+  }
+  // An unterminated quote at the end: the rest of the input is one row.
+  last_line = line;
+  csv += "U1,5,basic,\"open\nnever closed,\n";
+  ++rejected;
+  return csv;
+}
+
 }  // namespace
+
+BOOST_AUTO_TEST_CASE(malformed_rows_read_alike_whatever_the_thread_count) {
+  const fs::path dir = write_files(
+      "kairos-pipeline-messy",
+      {{"s.yaml",
+        "key: id\nfields:\n  id: {type: string, required: true}\n  health: {type: int, min: 0, max: 100}\n"
+        "  plan: {type: enum, values: [basic, premium]}\n  note: string\n  since: date\n"},
+       {"p.play",
+        "schema \"s.yaml\"\n"
+        "rule a when health >= 50 and plan == \"premium\" then propose upgrade \"enterprise\" reason \"{note}\"\n"
+        "rule b when health < 20 then task \"nurture {id} {since}\"\n"
+        "rule c when true then tag \"seen {id} {note}\"\n"}});
+  Engine engine;
+  BuildOptions bo;
+  Build build = engine.compile({(dir / "p.play").string()}, bo);
+  BOOST_REQUIRE_MESSAGE(build.ok(), build.render_diagnostics());
+  for (const uint64_t seed : {1u, 2u, 3u}) {
+    int rejected = 0;
+    uint64_t last_line = 0;
+    const std::string data = (dir / ("d" + std::to_string(seed) + ".csv")).string();
+    std::ofstream(data, std::ios::binary) << messy_csv(seed == 3 ? 6000 : 1500, seed, rejected, last_line);
+    const Output one = run_with(build, engine, data, 1, OutputFormat::Csv);
+    BOOST_TEST(one.stats.rejected == static_cast<uint64_t>(rejected));
+    const std::string last = std::to_string(last_line) + " U1  U1,5,basic,\"open\nnever closed, unterminated quoted field\n";
+    BOOST_TEST(one.rejections.size() > last.size());
+    BOOST_TEST(one.rejections.substr(one.rejections.size() - last.size()) == last);
+    for (const int threads : {2, 3}) {
+      for (const size_t batch : {size_t{1}, size_t{3}, size_t{7}, size_t{64}, size_t{512}}) {
+        BOOST_TEST_CONTEXT("seed " << seed << ", " << threads << " threads, batches of " << batch) {
+          const Output many = run_with(build, engine, data, threads, OutputFormat::Csv, batch);
+          BOOST_TEST(many.bytes == one.bytes);
+          BOOST_TEST(many.rejections == one.rejections);
+          BOOST_TEST(many.stats.evaluated == one.stats.evaluated);
+          BOOST_TEST(many.stats.rejected == one.stats.rejected);
+          BOOST_TEST(many.stats.actions == one.stats.actions);
+        }
+      }
+    }
+    const Output jsonl = run_with(build, engine, data, 1, OutputFormat::Jsonl);
+    BOOST_TEST(run_with(build, engine, data, 2, OutputFormat::Jsonl, 5).bytes == jsonl.bytes);
+  }
+  fs::remove_all(dir);
+}
 
 BOOST_AUTO_TEST_CASE(output_is_identical_whatever_the_thread_count) {
   const fs::path dir = fs::temp_directory_path() / "kairos-pipeline-test";

@@ -94,7 +94,36 @@ std::string show(const Rejection& r) {
   return fmt::format("{}: rejected key={} field={} value={} reason={}", r.line, r.key, r.field, r.value, r.reason);
 }
 
-/// Every record and rejection of an input, in order.
+/// Every record and rejection of a reader that splits, read through
+/// read_raw() in batches of at most `max_rows` rows and convert().
+Lines read_split(RecordReader& reader, const Schema& schema, size_t max_rows) {
+  Lines out;
+  kairos::RawRows raw;
+  Record record;
+  Rejection rejection;
+  uint64_t index = 0;
+  while (reader.read_raw(raw, max_rows) > 0) {
+    BOOST_TEST(raw.rows.size() <= max_rows);
+    for (size_t i = 0; i < raw.rows.size(); ++i) {
+      const Status s = reader.convert(raw, i, record, rejection);
+      BOOST_REQUIRE(s != Status::End);
+      ++index;
+      if (s == Status::Record) {
+        BOOST_TEST(record.index == index);
+        BOOST_TEST(record.values.size() == schema.fields.size());
+        out.push_back(show(record, schema));
+      } else {
+        out.push_back(show(rejection));
+      }
+    }
+  }
+  BOOST_TEST(reader.read_raw(raw, max_rows) == 0u);
+  return out;
+}
+
+/// Every record and rejection of an input, in order. When the reader splits
+/// and the input can be read again, reading in two stages (in batches of 3
+/// rows) must give the same.
 Lines read_input(DataInput& input, const Schema& schema) {
   Lines out;
   auto reader = input.reader(schema);
@@ -112,6 +141,15 @@ Lines read_input(DataInput& input, const Schema& schema) {
     } else {
       out.push_back(show(rejection));
     }
+  }
+  if (reader->splits()) {
+    std::unique_ptr<RecordReader> again;
+    try {
+      again = input.reader(schema);
+    } catch (const std::logic_error&) {
+      return out;  // standard input or a pipe: read once only
+    }
+    BOOST_TEST(read_split(*again, schema, 3) == out, boost::test_tools::per_element());
   }
   return out;
 }
@@ -924,6 +962,102 @@ BOOST_AUTO_TEST_CASE(utf8_is_checked_in_rows_with_high_bytes_only) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_AUTO_TEST_SUITE(csv_split)
+
+/// The rows of `text` read by read_raw() in one batch (at most `max_rows`).
+struct RawBatch {
+  TempFile file;
+  Schema schema;
+  std::unique_ptr<DataInput> input;
+  std::unique_ptr<RecordReader> reader;
+  kairos::RawRows raw;
+  RawBatch(std::string_view text, const std::string& schema_yaml, size_t max_rows)
+      : file(text, "csv"), schema(schema_of(schema_yaml)), input(open_text(file, DataFormat::Csv)),
+        reader(input->reader(schema)) {
+    BOOST_REQUIRE(reader->splits());
+    reader->read_raw(raw, max_rows);
+  }
+};
+
+BOOST_AUTO_TEST_CASE(records_of_one_batch_stay_valid_together) {
+  RawBatch b("id,note,n\nR1,\"a \"\"quoted\"\" note\",1\nR2,second,x\nR3,caf\xC3\xA9,3\n",
+             "fields: {id: string, note: string, n: int}", 10);
+  BOOST_REQUIRE(b.raw.rows.size() == 3u);
+  std::vector<Record> records(3);
+  std::vector<Rejection> rejections(3);
+  std::vector<Status> status(3);
+  for (size_t i = 0; i < 3; ++i) status[i] = b.reader->convert(b.raw, i, records[i], rejections[i]);
+  BOOST_TEST((status[0] == Status::Record && status[1] == Status::Rejected && status[2] == Status::Record));
+  BOOST_TEST(show(records[0], b.schema) == "2: id=\"R1\" note=\"a \"quoted\" note\" n=1");
+  BOOST_TEST(show(rejections[1]) == "3: rejected key=R2 field=n value=x reason=not an int");
+  BOOST_TEST(show(records[2], b.schema) == "4: id=\"R3\" note=\"caf\xC3\xA9\" n=3");
+  BOOST_TEST(b.reader->read_raw(b.raw, 10) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(batches_stop_at_a_mib_of_rows) {
+  std::string text = "id,note\n";
+  for (int i = 0; i < 3000; ++i) text += fmt::format("K{:04},{}\n", i, std::string(993, 'n'));  // 1,000 bytes a row
+  RawBatch b(text, "fields: {id: string, note: string}", 100000);
+  BOOST_TEST(b.raw.rows.size() == 1049u);  // the first to reach 1 MiB (1,048,576 bytes) is the last taken
+  BOOST_TEST(b.raw.text.size() == 1049000u);
+  kairos::RawRows more;
+  BOOST_TEST(b.reader->read_raw(more, 5) == 5u);
+  Record r;
+  Rejection rej;
+  BOOST_REQUIRE(b.reader->convert(more, 0, r, rej) == Status::Record);
+  BOOST_TEST(r.line == 1051u);
+  BOOST_TEST(r.index == 1050u);
+  BOOST_TEST(r.values[0].str() == "K1049");
+}
+
+BOOST_AUTO_TEST_CASE(long_rows_keep_only_the_cells_of_schema_fields) {
+  // Past 4 KiB a row's unused columns are not copied; used ones keep their
+  // "" pairs, UTF-8 checks and keys.
+  const std::string unused(100000, 'u');
+  const std::string text = "id,unused,note,n\nL1," + unused + ",\"x\"\"y\",1\n\"L\"\"2\"," + unused +
+                           ",caf\xE9,2\nL3," + unused + ",\xE6\x97\xA5,3\nL4," + unused + ",ok,four\n";
+  RawBatch b(text, "fields: {id: string, note: string, n: int}", 10);
+  BOOST_REQUIRE(b.raw.rows.size() == 4u);
+  BOOST_TEST(b.raw.text.size() < 100u);
+  Lines out;
+  Record r;
+  Rejection rej;
+  for (size_t i = 0; i < 4; ++i) {
+    out.push_back(b.reader->convert(b.raw, i, r, rej) == Status::Record ? show(r, b.schema) : show(rej));
+  }
+  CHECK_LINES(out, "2: id=\"L1\" note=\"x\"y\" n=1",
+              "3: rejected key=L\"2 field=note value=caf\xEF\xBF\xBD reason=invalid UTF-8",
+              "4: id=\"L3\" note=\"\xE6\x97\xA5\" n=3", "5: rejected key=L4 field=n value=four reason=not an int");
+}
+
+BOOST_AUTO_TEST_CASE(rows_convert_on_several_threads_at_once) {
+  std::string text = "id,n,note\n";
+  for (int i = 0; i < 4000; ++i) {
+    text += i % 11 == 0 ? fmt::format("T{},{}x,\"q\"\"{}\"\n", i, i, i) : fmt::format("T{},{},\"a\nb{}\"\r\n", i, i, i);
+  }
+  RawBatch b(text, "fields: {id: string, n: int, note: string}", 4000);
+  BOOST_REQUIRE(b.raw.rows.size() == 4000u);
+  const auto convert_all = [&](size_t from, size_t step, Lines& out) {
+    Record r;
+    Rejection rej;
+    for (size_t i = from; i < b.raw.rows.size(); i += step) {
+      out.push_back(b.reader->convert(b.raw, i, r, rej) == Status::Record ? show(r, b.schema) : show(rej));
+    }
+  };
+  Lines alone, even, odd;
+  convert_all(0, 1, alone);
+  std::thread t1([&] { convert_all(0, 2, even); });
+  std::thread t2([&] { convert_all(1, 2, odd); });
+  t1.join();
+  t2.join();
+  BOOST_REQUIRE(even.size() + odd.size() == alone.size());
+  for (size_t i = 0; i < alone.size(); ++i) BOOST_TEST(alone[i] == (i % 2 == 0 ? even[i / 2] : odd[i / 2]));
+  BOOST_TEST(alone[1] == "3: id=\"T1\" n=1 note=\"a\nb1\"");
+  BOOST_TEST(alone[11] == "23: rejected key=T11 field=n value=11x reason=not an int");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_AUTO_TEST_SUITE(reader_limits)
 
 using kairos::reader::ByteSource;
@@ -934,26 +1068,36 @@ using kairos::reader::printable;
 constexpr size_t kMiB = size_t{1} << 20;
 
 /// Every record and rejection of a CSV text read with one scanner; a record
-/// shows its fields' sizes and first bytes only.
+/// shows its fields' sizes and first bytes only. The blocks scanner reads
+/// the text a second time in two stages (read_raw, convert), which must give
+/// the same.
 Lines read_big(const std::string& text, CsvScanner scanner, const Schema& schema) {
   const TempFile file(text, "csv");
   const int fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
   BOOST_REQUIRE(fd >= 0);
   auto input = kairos::reader::open_csv(std::make_unique<ByteSource>(fd, true, file.path), scanner);
-  auto reader = input->reader(schema);
-  Lines out;
-  Record r;
-  Rejection rej;
-  for (Status s; (s = reader->next(r, rej)) != Status::End;) {
-    if (s == Status::Rejected) {
-      out.push_back(show(rej));
-      continue;
-    }
+  const auto show_big = [](const Record& r) {
     std::string line = fmt::format("{}:", r.line);
     for (const Value& v : r.values) {
       line += v.kind == ValueKind::String ? fmt::format(" {}:{}", v.size, v.str().substr(0, 8)) : " " + show(v);
     }
-    out.push_back(line);
+    return line;
+  };
+  auto reader = input->reader(schema);
+  Lines out;
+  Record r;
+  Rejection rej;
+  for (Status s; (s = reader->next(r, rej)) != Status::End;) out.push_back(s == Status::Rejected ? show(rej) : show_big(r));
+  if (scanner == CsvScanner::Blocks) {
+    auto again = input->reader(schema);
+    Lines split;
+    kairos::RawRows raw;
+    while (again->read_raw(raw, 2) > 0) {
+      for (size_t i = 0; i < raw.rows.size(); ++i) {
+        split.push_back(again->convert(raw, i, r, rej) == Status::Rejected ? show(rej) : show_big(r));
+      }
+    }
+    BOOST_TEST(split == out, boost::test_tools::per_element());
   }
   return out;
 }
