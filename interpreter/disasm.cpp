@@ -28,6 +28,12 @@ static const char* fused_operator(Op op) {
     case Op::FieldInConst: case Op::FieldInConstTest: case Op::ConstInField: case Op::ConstInFieldTest: return "in";
     case Op::FieldNotInConst: case Op::FieldNotInConstTest: case Op::ConstNotInField: case Op::ConstNotInFieldTest:
       return "not in";
+    case Op::FieldEqTopTest: return "==";
+    case Op::FieldNeTopTest: return "!=";
+    case Op::FieldLtTopTest: return "<";
+    case Op::FieldLeTopTest: return "<=";
+    case Op::FieldGtTopTest: return ">";
+    case Op::FieldGeTopTest: return ">=";
     case Op::FieldEqStrTest: return "==";
     case Op::FieldNeStrTest: return "!=";
     case Op::FieldInStrsTest: case Op::StrInFieldTest: return "in";
@@ -116,6 +122,8 @@ static void instruction(std::string& out, const Program& p, const grammar::Sourc
         const std::string field = p.schema && in.a < p.schema->fields.size() ? p.schema->fields[in.a].name : "?";
         if (in.op == Op::Field || in.op == Op::FieldTest) {
           fmt::format_to(w, "{:<6} ; {}", in.a, field);
+        } else if (in.op >= Op::FieldEqTopTest && in.op <= Op::FieldGeTopTest) {
+          fmt::format_to(w, "{:<6} ; {} {} (the value above)", in.a, field, fused_operator(in.op));
         } else if (in.op == Op::ConstInField || in.op == Op::ConstInFieldTest || in.op == Op::ConstNotInField ||
                    in.op == Op::ConstNotInFieldTest || in.op == Op::StrInFieldTest || in.op == Op::StrNotInFieldTest) {
           fmt::format_to(w, "{:<6} ; {} {} {}", fmt::format("{} {}", in.a, in.b), constant_text(c.constants[in.b]),

@@ -116,6 +116,12 @@ enum class Operand : uint8_t { None, Constant, Field, Let, Local, Jump, Builtin,
   X(FieldNotInStrsTest, Operand::Field,  0, "test field a not in constant b, a list of strings")     \
   X(StrInFieldTest,   Operand::Field,    0, "test string constant b in field a (items by length first)") \
   X(StrNotInFieldTest, Operand::Field,   0, "test string constant b not in field a")                 \
+  X(FieldEqTopTest,   Operand::Field,   -1, "pop; test field a == it (Field; X; Eq reordered: X pushes one value)") \
+  X(FieldNeTopTest,   Operand::Field,   -1, "pop; test field a != it")                              \
+  X(FieldLtTopTest,   Operand::Field,   -1, "pop; test field a < it")                               \
+  X(FieldLeTopTest,   Operand::Field,   -1, "pop; test field a <= it")                              \
+  X(FieldGtTopTest,   Operand::Field,   -1, "pop; test field a > it")                               \
+  X(FieldGeTopTest,   Operand::Field,   -1, "pop; test field a >= it (seats >= 0.9 * seat_limit)")  \
   /* only in the rules linked into one stream for Vm::run (link_rules) */                         \
   X(GroupTest,        Operand::Group,    0, "test that no rule of group a has fired for this record") \
   X(EvalTest,         Operand::Entry,    0, "test the value of the segment at a (a condition's value form)")

@@ -68,6 +68,52 @@ void thread_jumps(std::vector<Instr>& code) {
   }
 }
 
+/// True for an instruction that pushes one value and reads nothing from the stack.
+bool pushes_one(const Instr& in) {
+  return op_stack_effect(in.op) == 1 && in.op != Op::Call && in.op != Op::MakeList && in.op != Op::Interpolate &&
+         !op_is_test(in.op);
+}
+
+/// `Field x; P; <Cmp>; JumpUnlessTrue L`, where P pushes one value, becomes
+/// `P; Field<Cmp>TopTest x; Jump L`: reading a field has no effect, so it
+/// can come after P, and the field is read where it is compared. Neither P
+/// nor what follows may be a jump target.
+void reorder_field_compares(std::vector<Instr>& code, std::vector<grammar::Span>& spans) {
+  std::vector<bool> target(code.size() + 1, false);
+  for (const Instr& in : code) {
+    if (is_jump(in.op)) target[in.a] = true;
+  }
+  std::vector<Instr> out;
+  std::vector<grammar::Span> out_spans;
+  std::vector<uint32_t> moved(code.size() + 1, 0);
+  for (size_t i = 0; i < code.size();) {
+    moved[i] = static_cast<uint32_t>(out.size());
+    if (i + 3 < code.size() && code[i].op == Op::Field && pushes_one(code[i + 1]) && is_compare(code[i + 2].op) &&
+        code[i + 3].op == Op::JumpUnlessTrue && !target[i + 1] && !target[i + 2] && !target[i + 3]) {
+      const Op top = static_cast<Op>(static_cast<int>(Op::FieldEqTopTest) +
+                                     (static_cast<int>(code[i + 2].op) - static_cast<int>(Op::Eq)));
+      out.push_back(code[i + 1]);
+      out_spans.push_back(spans[i + 1]);
+      out.push_back(Instr{top, 0, 0, code[i].a});
+      out_spans.push_back(grammar::Span::cover(spans[i], spans[i + 2]));
+      out.push_back(Instr{Op::Jump, 0, 0, code[i + 3].a});
+      out_spans.push_back(spans[i + 3]);
+      for (size_t k = 1; k < 4; ++k) moved[i + k] = moved[i];
+      i += 4;
+      continue;
+    }
+    out.push_back(code[i]);
+    out_spans.push_back(spans[i]);
+    ++i;
+  }
+  moved[code.size()] = static_cast<uint32_t>(out.size());
+  for (Instr& in : out) {
+    if (is_jump(in.op)) in.a = moved[in.a];
+  }
+  code.swap(out);
+  spans.swap(out_spans);
+}
+
 /// The specialized form of a test against constant `k`, or the test itself.
 Op specialize(Op op, const Value& k) {
   const bool str = k.kind == ValueKind::String;
@@ -157,6 +203,7 @@ void optimize_segment(std::vector<Instr>& code, std::vector<grammar::Span>& span
   for (Instr& in : out) {
     if (is_jump(in.op)) in.a = moved[in.a];
   }
+  reorder_field_compares(out, out_spans);
 
   // Tests: `X; JumpUnlessTrue L` becomes `XTest; Jump L` in place, unless
   // something jumps to the JumpUnlessTrue itself (it would find no value).

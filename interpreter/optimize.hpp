@@ -20,7 +20,9 @@ namespace kairos {
 ///   `InRangeConst`, `Field; Const; Mul` and `Const; Field; Mul` become
 ///   `FieldMulConst`, `Not; JumpUnlessTrue` becomes `JumpUnlessFalse`;
 /// - a comparison, a membership test or a field followed by `JumpUnlessTrue`
-///   becomes the matching test instruction followed by a `Jump`;
+///   becomes the matching test instruction followed by a `Jump`, and
+///   `Field x; P; <compare>; JumpUnlessTrue` (P pushes one value) becomes
+///   `P; Field<Cmp>TopTest x; Jump`;
 /// - a test against a constant whose kind is known takes the specialized
 ///   instruction for it (`constants` is the chunk's pool): `field == "x"`
 ///   becomes FieldEqStrTest, `field in ["a", "b"]` FieldInStrsTest, `"x" in

@@ -20,7 +20,7 @@ Vm::Vm(const Program& program, const Registry& registry) : program_(program), re
 
 void Vm::set_record(const Record* record) {
   record_ = record;
-  const size_t need = program_.schema ? program_.schema->fields.size() : 0;
+  const size_t need = field_slots_;
   if (record != nullptr && record->values.size() >= need) {
     fields_ = record->values.data();
     return;
@@ -31,6 +31,7 @@ void Vm::set_record(const Record* record) {
 }
 
 void Vm::begin(const Record* record) {
+  field_slots_ = program_.schema ? program_.schema->fields.size() : 0;
   set_record(record);
   ++epoch_;
   arena_.reset();
@@ -193,7 +194,7 @@ inline int string_member(const Value& needle, const Value& container) {
 
 /// member() for a list of strings (a constant) as the container.
 inline int member_of_strings(const Value& x, const Value& strings) {
-  if (x.kind != ValueKind::String) return member(x, strings);
+  if (x.kind != ValueKind::String) return x.kind == ValueKind::Null ? 2 : member(x, strings);
   for (uint32_t i = 0; i < strings.size; ++i) {
     if (same_string(x, strings.l[i])) return 1;
   }
@@ -525,10 +526,21 @@ op_ConstNotInField:
 op_InRangeConst:
   stack[sp - 1] = in_range(stack[sp - 1], constants[in.b], constants[in.a]);
   NEXT();
-op_FieldMulConst:
-  stack[sp++] = multiply(field(in.a), constants[in.b]);
+op_FieldMulConst: {
+  // The workload's `0.9 * seat_limit` inline; everything else as multiply().
+  const Value& x = field(in.a);
+  const Value& k = constants[in.b];
+  if (k.kind == ValueKind::Number && (x.kind == ValueKind::Int || x.kind == ValueKind::Number)) {
+    const double r = x.as_number() * k.n;
+    if (std::isfinite(r)) {
+      stack[sp++] = Value::number(r);
+      NEXT();
+    }
+  }
+  stack[sp++] = multiply(x, k);
   NOTE_WARNINGS();
   NEXT();
+}
 op_Fire:
   sp_ = sp;
   if (fire(in.a)) {
@@ -627,6 +639,28 @@ op_StrInFieldTest:
   TEST(string_member(constants[in.b], field(in.a)) == 1);
 op_StrNotInFieldTest:
   TEST(string_member(constants[in.b], field(in.a)) == 0);
+op_FieldEqTopTest:
+  --sp;
+  TEST(equal_truth(field(in.a), stack[sp], true));
+op_FieldNeTopTest:
+  --sp;
+  TEST(equal_truth(field(in.a), stack[sp], false));
+op_FieldLtTopTest:
+  --sp;
+  TEST(compare(field(in.a), stack[sp]) == -1);
+op_FieldLeTopTest: {
+  --sp;
+  const int c = compare(field(in.a), stack[sp]);
+  TEST(c <= 0);
+}
+op_FieldGtTopTest:
+  --sp;
+  TEST(compare(field(in.a), stack[sp]) == 1);
+op_FieldGeTopTest: {
+  --sp;
+  const int c = compare(field(in.a), stack[sp]);
+  TEST(c == 0 || c == 1);
+}
 op_GroupTest:
   TEST(group_epoch_[in.a] != epoch_);
 op_EvalTest: {
@@ -755,6 +789,7 @@ void Vm::prepare() {
     return true;
   };
   constant_actions_.assign(program_.rules.size(), {});
+  constant_rules_.clear();
   for (size_t r = 0; r < program_.rules.size(); ++r) {
     const CompiledRule& rule = program_.rules[r];
     for (const CompiledAction& action : rule.actions) {
@@ -775,6 +810,13 @@ void Vm::prepare() {
       }
       constant_actions_[r].push_back(e);
     }
+    // Every action constant, none counted against max_proposals: fire() hands them over.
+    bool constant = true;
+    for (size_t k = 0; k < rule.actions.size(); ++k) {
+      constant = constant && constant_actions_[r][k].rule != nullptr &&
+                 !(rule.actions[k].verb == ast::ActionVerb::Propose && program_.max_proposals);
+    }
+    constant_rules_.push_back(constant);
   }
   prepared_ = true;
 }
@@ -798,7 +840,10 @@ void Vm::run(const Record& record, ActionSink& sink, RuleTrace* trace) {
 bool Vm::fire(uint32_t index) {
   const CompiledRule& rule = program_.rules[index];
   if (rule.group >= 0) group_epoch_[static_cast<size_t>(rule.group)] = epoch_;
-  if (!rule.actions.empty()) {
+  if (constant_rules_[index]) {
+    for (const Emitted& e : constant_actions_[index]) sink_->action(program_, *record_, e);
+    actions_[index] += constant_actions_[index].size();
+  } else if (!rule.actions.empty()) {
     emit_actions(rule, index, *record_, *sink_, proposals_, &constant_actions_[index]);
     if (ctx_.warnings != warnings_seen_) {
       warnings_[index] += ctx_.warnings - warnings_seen_;

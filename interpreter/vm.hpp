@@ -128,6 +128,8 @@ class Vm {
   /// are all constants (most are: `tag "advocate"`), so firing only hands it
   /// over; null rule in it for the others.
   std::vector<std::vector<Emitted>> constant_actions_;
+  std::vector<bool> constant_rules_;  ///< prepare(): every action of the rule is in constant_actions_
+  size_t field_slots_ = 0;            ///< the schema's fields (begin)
   LinkedRules linked_;   ///< see prepare()
   bool prepared_ = false;
   ActionSink* sink_ = nullptr;  ///< run(): where the actions of the record go

@@ -420,7 +420,9 @@ const std::vector<std::string> kConditions = {
     "name == \"\"", "name != \"abc\"", "\"abc\" == name", "name in [\"abc\", \"b\"]", "name not in [\"abc\", \"b\"]",
     "name in [\"\"]", "phase in [adoption]", "phase not in [renewal, onboarding]", "\"adoption\" == phase",
     "\"ma\" in products", "\"ma\" not in products", "\"\" in products", "\"crm\" in products and \"ma\" not in products",
-    "phase == \"expansion\" or name == \"b\"", "health in [1, 5.0]", "health == 50", "ratio > 0.5"};
+    "phase == \"expansion\" or name == \"b\"", "health in [1, 5.0]", "health == 50", "ratio > 0.5",
+    "ratio >= 0.9 * health", "health <= ratio * 2", "ratio < health * 2", "name == name", "health != health + 0",
+    "health > 1 and ratio >= 1.5 * health", "health >= ratio or ratio == health", "renewal_date > renewal_date"};
 
 }  // namespace
 
@@ -478,6 +480,22 @@ BOOST_AUTO_TEST_CASE(tests_against_constants_are_specialized) {
                            "StrNotInFieldTest", "; \"ma\" not in products", "FieldEqConstTest", "; health == 9"}) {
     BOOST_TEST(listing.find(part) != std::string::npos, part << "\n" << listing);
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_field_compared_with_a_value_is_read_where_it_is_compared) {
+  auto c = compile_text("rule a when ratio >= 0.9 * health and health < ratio * 2 then tag \"a\"\n", sample_schema());
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  const std::string listing = disassemble(*c->program, c->c.sources, stdlib::builtins());
+  for (const char* part : {"FieldMulConst", "FieldGeTopTest", "; ratio >= (the value above)", "FieldLtTopTest",
+                           "; health < (the value above)"}) {
+    BOOST_TEST(listing.find(part) != std::string::npos, part << "\n" << listing);
+  }
+  Eval e;
+  BOOST_TEST(e("ratio >= 0.9 * health") == "null");
+  e.health(10).ratio(9.0);
+  BOOST_TEST(e("ratio >= 0.9 * health") == "true");
+  e.ratio(std::nan(""));
+  BOOST_TEST(e("ratio >= 0.9 * health") == "null");
 }
 
 BOOST_AUTO_TEST_CASE(enum_symbols_point_at_the_schema_values) {
