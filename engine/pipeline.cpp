@@ -147,8 +147,10 @@ PipelineStats run_pipeline(const Build& build, const Registry& registry, int32_t
 
   std::vector<std::unique_ptr<Evaluator>> evaluators;
   std::vector<std::thread> workers;
+  // Every evaluator exists before a worker starts: a worker reading the
+  // vector while it grows would race with the growth.
+  for (int t = 0; t < o.threads; ++t) evaluators.push_back(std::make_unique<Evaluator>(build, registry, as_of, o));
   for (int t = 0; t < o.threads; ++t) {
-    evaluators.push_back(std::make_unique<Evaluator>(build, registry, as_of, o));
     workers.emplace_back([&, t] {
       Evaluator& ev = *evaluators[static_cast<size_t>(t)];
       for (;;) {
