@@ -10,6 +10,16 @@ bool is_jump(Op op) { return op_operand(op) == Operand::Jump; }
 
 bool is_compare(Op op) { return op >= Op::Eq && op <= Op::Ge; }
 
+/// After a rewrite of `old_size` instructions into `out`, where `moved[i]`
+/// is the new index of old instruction i: points every jump at its new
+/// target (a jump may target the end, old_size).
+void retarget_jumps(std::vector<Instr>& out, std::vector<uint32_t>& moved, size_t old_size) {
+  moved[old_size] = static_cast<uint32_t>(out.size());
+  for (Instr& in : out) {
+    if (is_jump(in.op)) in.a = moved[in.a];
+  }
+}
+
 /// `Field; Const; <compare>` fused: FieldEqConst … FieldGeConst.
 Op field_const(Op compare) { return static_cast<Op>(static_cast<int>(Op::FieldEqConst) + (static_cast<int>(compare) - static_cast<int>(Op::Eq))); }
 
@@ -106,10 +116,7 @@ void reorder_field_compares(std::vector<Instr>& code, std::vector<grammar::Span>
     out_spans.push_back(spans[i]);
     ++i;
   }
-  moved[code.size()] = static_cast<uint32_t>(out.size());
-  for (Instr& in : out) {
-    if (is_jump(in.op)) in.a = moved[in.a];
-  }
+  retarget_jumps(out, moved, code.size());
   code.swap(out);
   spans.swap(out_spans);
 }
@@ -199,10 +206,7 @@ void optimize_segment(std::vector<Instr>& code, std::vector<grammar::Span>& span
     out_spans.push_back(spans[i]);
     ++i;
   }
-  moved[code.size()] = static_cast<uint32_t>(out.size());
-  for (Instr& in : out) {
-    if (is_jump(in.op)) in.a = moved[in.a];
-  }
+  retarget_jumps(out, moved, code.size());
   reorder_field_compares(out, out_spans);
 
   // Tests: `X; JumpUnlessTrue L` becomes `XTest; Jump L` in place, unless

@@ -67,24 +67,30 @@ std::string raw_text(const YAML::Node& n) {
 
 uint64_t line_of(const YAML::Node& n) { return n.Mark().line >= 0 ? static_cast<uint64_t>(n.Mark().line) + 1 : 0; }
 
+/// Whether the path `wanted` lies inside the mapping at `path` (it is
+/// `path.` followed by more).
+bool inside(const std::string& wanted, const std::string& path) {
+  return wanted.size() > path.size() && wanted.compare(0, path.size(), path) == 0 && wanted[path.size()] == '.';
+}
+
 /// The paths of a mapping that the schema asks for (a field's source or
 /// name, dotted through nested mappings), with their nodes. Only mappings on
 /// the way to such a path are entered, so a mapping that contains itself
 /// through an alias, or a small file whose aliases fan out, costs no more
 /// than the schema's paths. A mapping where a scalar is declared is found,
 /// and rejected.
-void flatten(const YAML::Node& map, const std::string& prefix, const std::vector<std::string>& wanted,
+void flatten(const YAML::Node& map, const std::string& prefix, const Schema& schema,
              std::vector<std::pair<std::string, YAML::Node>>& out) {
   for (auto it = map.begin(); it != map.end(); ++it) {
     if (!it->first.IsScalar()) continue;
     std::string path = prefix.empty() ? it->first.Scalar() : prefix + "." + it->first.Scalar();
-    bool want = false, inner = false;
-    for (const std::string& w : wanted) {
-      if (w == path) want = true;
-      if (w.size() > path.size() && w.compare(0, path.size(), path) == 0 && w[path.size()] == '.') inner = true;
+    bool want = false, enter = false;
+    for (const FieldSpec& f : schema.fields) {
+      want = want || f.source == path || f.name == path;
+      enter = enter || inside(f.source, path) || inside(f.name, path);
     }
     if (want) out.emplace_back(path, it->second);
-    if (inner && it->second.IsMap()) flatten(it->second, path, wanted, out);
+    if (enter && it->second.IsMap()) flatten(it->second, path, schema, out);
   }
 }
 
@@ -140,13 +146,8 @@ RecordReader::Status convert_at(const YAML::Node& mapping, const Schema& schema,
            fmt::format("a record must be a mapping, found {}", a_node(mapping)));
     return RecordReader::Status::Rejected;
   }
-  std::vector<std::string> wanted;
-  for (const FieldSpec& f : schema.fields) {
-    wanted.push_back(f.source);
-    if (f.name != f.source) wanted.push_back(f.name);
-  }
   std::vector<std::pair<std::string, YAML::Node>> paths;
-  flatten(mapping, "", wanted, paths);
+  flatten(mapping, "", schema, paths);
   auto find = [&](const std::string& source) -> const YAML::Node* {
     for (const auto& [path, node] : paths) {
       if (path == source) return &node;

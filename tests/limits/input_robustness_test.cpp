@@ -3,34 +3,18 @@
 // Runs the kairos binary, as a user would, under `timeout` so that a
 // regression fails the test instead of hanging it.
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <array>
 #include <boost/test/unit_test.hpp>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
+#include "tests/limits/support.hpp"
+
 namespace fs = std::filesystem;
+using namespace limits_test;
 
 namespace {
-
-fs::path temp_dir() {
-  static int n = 0;
-  const fs::path d =
-      fs::temp_directory_path() / ("kairos-inputs-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-  fs::create_directories(d);
-  return d;
-}
-
-fs::path write(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  return path;
-}
 
 std::string slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -38,8 +22,6 @@ std::string slurp(const fs::path& path) {
   s << in.rdbuf();
   return s.str();
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 struct Run {
   int status = -1;
@@ -58,16 +40,10 @@ Run run(const fs::path& dir, const fs::path& play, const fs::path& data, const s
                         errors.string();
   if (!schema.empty()) command += " --schema " + write(dir / "schema.yaml", schema).string();
   command += " 2>&1";
+  const Result console = shell(command);
+  BOOST_TEST_MESSAGE(console.out);
   Run r;
-  FILE* p = popen(command.c_str(), "r");
-  BOOST_REQUIRE(p != nullptr);
-  std::array<char, 4096> buf{};
-  std::string console;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) console.append(buf.data(), n);
-  const int status = pclose(p);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  BOOST_TEST_MESSAGE(console);
+  r.status = console.status;
   r.out = slurp(out);
   r.errors = slurp(errors);
   return r;

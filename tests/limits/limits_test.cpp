@@ -2,17 +2,11 @@
 // documented message instead of a crash. Compiles go through the public API
 // (kairos::Engine) with real files, as `kairos check` and `run` do.
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
 
-#include <array>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -21,24 +15,12 @@
 #include "grammar/parser.hpp"
 #include "interpreter/cost.hpp"
 #include "interpreter/writer.hpp"
+#include "tests/limits/support.hpp"
 
 namespace fs = std::filesystem;
+using namespace limits_test;
 
 namespace {
-
-/// A fresh directory under the system temporary directory.
-fs::path temp_dir() {
-  static int n = 0;
-  const fs::path d = fs::temp_directory_path() / ("kairos-limits-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-  fs::create_directories(d);
-  return d;
-}
-
-fs::path write(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  return path;
-}
 
 /// The customer schema the playbooks below compile against.
 fs::path schema(const fs::path& dir) {
@@ -54,26 +36,6 @@ std::string diagnostics(const fs::path& playbook, bool* ok = nullptr) {
   kairos::Build b = engine.compile({playbook.string()}, o);
   if (ok) *ok = b.ok();
   return b.render_diagnostics();
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-struct Result {
-  int status = -1;
-  std::string out;
-};
-
-/// Runs a shell command; returns its exit status and standard output.
-Result shell(const std::string& command) {
-  Result r;
-  FILE* p = popen(command.c_str(), "r");
-  BOOST_REQUIRE(p != nullptr);
-  std::array<char, 65536> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
 }
 
 std::string nested(int depth) {
