@@ -1,10 +1,10 @@
 #include "engine/pipeline.hpp"
 
 #include <condition_variable>
-#include <deque>
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "interpreter/writer.hpp"
@@ -16,7 +16,7 @@ namespace {
 /// A batch of input and the output its evaluation produced. A reader that
 /// splits (RecordReader::splits) fills `raw` and the worker converts the
 /// rows; another fills `records` (rejecting on the reading thread).
-struct Batch {
+struct alignas(64) Batch {
   std::vector<Record> records;
   size_t count = 0;             ///< records filled
   RawRows raw;
@@ -90,7 +90,6 @@ class Evaluator {
 /// Returns false when the input has ended and the batch is empty.
 bool fill(Batch& b, RecordReader& reader, PipelineStats& stats, const std::function<void(const Rejection&)>& reject) {
   b.count = 0;
-  b.done = false;
   Rejection rejection;
   while (b.count < b.records.size()) {
     const RecordReader::Status s = reader.next(b.records[b.count], rejection);
@@ -129,112 +128,130 @@ PipelineStats run_pipeline(const Build& build, const Registry& registry, int32_t
     return stats;
   }
 
-  // A ring of batches: the calling thread reads into free slots and writes
-  // finished ones in order; workers take filled slots from a queue. With a
-  // reader that splits, the calling thread only finds the rows and the
-  // workers convert them, so that reading is not the bottleneck; rejections
-  // then travel with their batch and are reported when it is written.
+  // N threads, the calling one among them, each taking turns at three
+  // jobs: reading the next batch (one thread at a time, in input order, into
+  // a free slot of a ring), evaluating it (in parallel), and writing the
+  // finished batches in input order (one thread at a time: whoever finishes
+  // the oldest unwritten batch writes it and every finished batch after
+  // it). A batch is read and evaluated on the same thread, so its bytes stay
+  // in that core's cache, and there are never more threads than --threads.
+  // With a reader that splits, reading only finds the rows and evaluating
+  // converts them too; rejections then travel with their batch and are
+  // reported when it is written.
   const bool split = reader.splits();
   const size_t slots = static_cast<size_t>(o.threads) * 4;
   std::vector<Batch> ring(slots);
   if (!split) {
     for (Batch& b : ring) b.records.resize(batch_records);
   }
-  std::mutex mu;
-  std::condition_variable work_ready, batch_done;
-  std::deque<size_t> queue;
-  bool closing = false;
 
-  std::vector<std::unique_ptr<Evaluator>> evaluators;
-  std::vector<std::thread> workers;
-  // Every evaluator exists before a worker starts: a worker reading the
-  // vector while it grows would race with the growth.
-  for (int t = 0; t < o.threads; ++t) evaluators.push_back(std::make_unique<Evaluator>(build, registry, as_of, o));
-  for (int t = 0; t < o.threads; ++t) {
-    workers.emplace_back([&, t] {
-      Evaluator& ev = *evaluators[static_cast<size_t>(t)];
-      for (;;) {
-        size_t slot;
+  std::mutex read_mu;      // the reader and next_read; held while reading a batch
+  uint64_t next_read = 0;  // the sequence number of the next batch read
+  bool input_ended = false;
+  std::mutex mu;           // everything below, and Batch::done
+  std::condition_variable slot_free;
+  uint64_t next_write = 0;  // the oldest batch not yet written
+  bool writing = false;     // a thread is writing batches
+  bool failed = false;
+  std::exception_ptr error;  // the first thing that threw
+
+  const auto fail = [&](std::exception_ptr e) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!failed) error = e;
+      failed = true;
+    }
+    slot_free.notify_all();
+  };
+
+  // Writes every finished batch from the oldest on, unless another thread
+  // is at it (it then sees this one's batch before it stops).
+  const auto write_finished = [&] {
+    std::unique_lock<std::mutex> lock(mu);
+    if (writing) return;
+    writing = true;
+    while (!failed && ring[next_write % slots].done) {
+      Batch& b = ring[next_write % slots];
+      lock.unlock();
+      try {
+        if (b.error) std::rethrow_exception(b.error);
+        if (split) {
+          stats.evaluated += b.evaluated;
+          stats.rejected += b.rejected;
+          for (size_t i = 0; i < b.rejected; ++i) reject(b.rejections[i]);
+        }
+        write(b.out);
+      } catch (...) {
+        lock.lock();
+        writing = false;
+        lock.unlock();
+        fail(std::current_exception());
+        return;
+      }
+      lock.lock();
+      b.done = false;
+      ++next_write;
+      slot_free.notify_all();
+    }
+    writing = false;
+  };
+
+  const auto work = [&](Evaluator& ev) {
+    for (;;) {
+      Batch* b = nullptr;
+      try {
+        std::lock_guard<std::mutex> read_lock(read_mu);
+        if (input_ended) return;
         {
           std::unique_lock<std::mutex> lock(mu);
-          work_ready.wait(lock, [&] { return closing || !queue.empty(); });
-          if (queue.empty()) return;
-          slot = queue.front();
-          queue.pop_front();
+          slot_free.wait(lock, [&] { return failed || next_read - next_write < slots; });
+          if (failed) return;
         }
-        try {
-          ev.evaluate(ring[slot], split ? &reader : nullptr);
-        } catch (...) {
-          ring[slot].error = std::current_exception();
+        b = &ring[next_read % slots];
+        b->error = nullptr;
+        const bool got = split ? reader.read_raw(b->raw, batch_records) > 0 : fill(*b, reader, stats, reject);
+        if (!got) {
+          input_ended = true;
+          return;
         }
-        {
-          std::lock_guard<std::mutex> lock(mu);
-          ring[slot].done = true;
-        }
-        batch_done.notify_all();
+        ++next_read;
+      } catch (...) {
+        fail(std::current_exception());
+        return;
       }
-    });
-  }
-
-  uint64_t next_read = 0, next_write = 0;
-  auto write_finished = [&](bool wait_for_oldest) {
-    while (next_write < next_read) {
-      Batch& b = ring[next_write % slots];
-      {
-        std::unique_lock<std::mutex> lock(mu);
-        if (!b.done) {
-          if (!wait_for_oldest) return;
-          batch_done.wait(lock, [&] { return b.done; });
-        }
-      }
-      if (b.error) std::rethrow_exception(b.error);
-      if (split) {
-        stats.evaluated += b.evaluated;
-        stats.rejected += b.rejected;
-        for (size_t i = 0; i < b.rejected; ++i) reject(b.rejections[i]);
-      }
-      write(b.out);
-      ++next_write;
-      wait_for_oldest = false;  // one slot is free again
-    }
-  };
-  try {
-    for (;;) {
-      if (next_read - next_write == slots) write_finished(true);
-      Batch& b = ring[next_read % slots];
-      if (split) {
-        b.done = false;
-        b.error = nullptr;
-        if (reader.read_raw(b.raw, batch_records) == 0) break;
-      } else if (!fill(b, reader, stats, reject)) {
-        break;
+      try {
+        ev.evaluate(*b, split ? &reader : nullptr);
+      } catch (...) {
+        b->error = std::current_exception();
       }
       {
         std::lock_guard<std::mutex> lock(mu);
-        queue.push_back(next_read % slots);
+        b->done = true;
       }
-      work_ready.notify_one();
-      ++next_read;
-      write_finished(false);
+      write_finished();
     }
-    while (next_write < next_read) write_finished(true);
-  } catch (...) {
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      closing = true;
-      queue.clear();
+  };
+
+  // Each thread makes its own evaluator, so that the memory it writes on
+  // every record comes from that thread's heap arena and shares no cache
+  // line with another thread's.
+  const auto run_thread = [&] {
+    std::optional<Evaluator> ev;
+    try {
+      ev.emplace(build, registry, as_of, o);
+    } catch (...) {
+      fail(std::current_exception());
+      return;
     }
-    work_ready.notify_all();
-    for (std::thread& w : workers) w.join();
-    throw;
-  }
-  {
+    work(*ev);
     std::lock_guard<std::mutex> lock(mu);
-    closing = true;
-  }
-  work_ready.notify_all();
-  for (std::thread& w : workers) w.join();
-  for (auto& ev : evaluators) ev->add_to(stats);
+    ev->add_to(stats);
+  };
+  std::vector<std::thread> threads;
+  for (int t = 1; t < o.threads; ++t) threads.emplace_back(run_thread);
+  run_thread();
+  for (std::thread& t : threads) t.join();
+  if (error) std::rethrow_exception(error);
   return stats;
 }
 

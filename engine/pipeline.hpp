@@ -1,9 +1,11 @@
 #pragma once
-/// The run pipeline: a reader fills batches of records in input order, worker
-/// threads evaluate them (each with its own VMs and output buffer), and the
-/// batches' output is written in input order — so the bytes are the same
-/// whatever the number of threads. A reader that splits (CSV) only finds the
-/// rows on the reading thread; the workers convert them into records.
+/// The run pipeline: batches of records are read in input order, evaluated
+/// on several threads (each with its own VMs and output buffer), and their
+/// output is written in input order — so the bytes are the same whatever the
+/// number of threads. Each thread reads a batch (one at a time), evaluates
+/// it, and writes whatever batches are next in order and finished. With a
+/// reader that splits (CSV), reading only finds the rows; converting them
+/// into records is part of evaluating.
 
 #include <cstdint>
 #include <functional>
@@ -18,7 +20,7 @@ namespace kairos {
 enum class OutputFormat { Jsonl, Csv };
 
 struct PipelineOptions {
-  int threads = 1;            ///< evaluating threads; 1 evaluates on the calling thread
+  int threads = 1;            ///< threads, the calling one included
   OutputFormat format = OutputFormat::Jsonl;
   bool facts = true;          ///< JSON Lines: include the facts
   size_t batch_records = 512; ///< records per batch
@@ -35,7 +37,10 @@ struct PipelineStats {
 
 /// Streams every record of `reader` through the build's programs. `write`
 /// receives output bytes in input order; `reject` receives each rejected
-/// record in input order, on the calling thread.
+/// record in input order. With several threads, either may be called on any
+/// of them, but never on two at once. What throws (reading, evaluating,
+/// `write`, `reject`) stops every thread and is rethrown to the caller; the
+/// batches before it have been written.
 PipelineStats run_pipeline(const Build& build, const Registry& registry, int32_t as_of, RecordReader& reader,
                            const PipelineOptions& options, const std::function<void(std::string_view)>& write,
                            const std::function<void(const Rejection&)>& reject);

@@ -3,6 +3,8 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <stdexcept>
 #include <random>
 #include <string>
 #include <utility>
@@ -22,9 +24,9 @@ struct Output {
 };
 
 Output run_with(const Build& build, const Engine& engine, const std::string& data, int threads, OutputFormat format,
-                size_t batch_records = 7) {
+                size_t batch_records = 7, const std::function<void(std::string_view)>& write = {}) {
   std::string error;
-  auto input = DataInput::open(data, DataFormat::Csv, error);
+  auto input = DataInput::open(data, format_from_path(data).value_or(DataFormat::Csv), error);
   BOOST_REQUIRE_MESSAGE(input, error);
   auto reader = input->reader(*build.schema);
   PipelineOptions po;
@@ -34,7 +36,10 @@ Output run_with(const Build& build, const Engine& engine, const std::string& dat
   Output out;
   out.stats = run_pipeline(
       build, engine.registry(), days_from_civil(2026, 1, 15), *reader, po,
-      [&](std::string_view b) { out.bytes.append(b); },
+      [&](std::string_view b) {
+        if (write) write(b);
+        out.bytes.append(b);
+      },
       [&](const Rejection& r) {
         out.rejections += std::to_string(r.line) + " " + r.key + " " + r.field + " " + r.value + " " + r.reason + "\n";
       });
@@ -179,6 +184,72 @@ BOOST_AUTO_TEST_CASE(output_is_identical_whatever_the_thread_count) {
       BOOST_TEST(many.rejections == one.rejections);
       BOOST_TEST(many.stats.evaluated == one.stats.evaluated);
       BOOST_TEST(many.stats.actions == one.stats.actions);
+    }
+  }
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(json_lines_read_alike_whatever_the_thread_count) {
+  const fs::path dir = write_files("kairos-pipeline-jsonl", {{"s.yaml", "key: id\nfields:\n  id: string\n  health: int\n"},
+                                                            {"p.play", "schema \"s.yaml\"\n"
+                                                                       "rule a when health >= 50 then tag \"hi {id}\"\n"}});
+  std::string jsonl;
+  for (int i = 0; i < 2000; ++i) {
+    jsonl += i % 89 == 3 ? "{\"id\": \"X" + std::to_string(i) + "\", \"health\": \"high\"}\n"  // rejected
+                         : "{\"id\": \"C" + std::to_string(i) + "\", \"health\": " + std::to_string(i % 101) + "}\n";
+  }
+  std::ofstream(dir / "d.jsonl", std::ios::binary) << jsonl;
+  Engine engine;
+  BuildOptions bo;
+  Build build = engine.compile({(dir / "p.play").string()}, bo);
+  BOOST_REQUIRE_MESSAGE(build.ok(), build.render_diagnostics());
+  const std::string data = (dir / "d.jsonl").string();
+  const Output one = run_with(build, engine, data, 1, OutputFormat::Jsonl);
+  BOOST_TEST(one.stats.rejected == 23u);
+  BOOST_TEST(one.stats.evaluated == 1977u);
+  for (const int threads : {2, 3}) {
+    const Output many = run_with(build, engine, data, threads, OutputFormat::Jsonl, 5);
+    BOOST_TEST(many.bytes == one.bytes);
+    BOOST_TEST(many.rejections == one.rejections);
+    BOOST_TEST(many.stats.evaluated == one.stats.evaluated);
+    BOOST_TEST(many.stats.rejected == one.stats.rejected);
+    BOOST_TEST(many.stats.actions == one.stats.actions);
+  }
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(what_write_throws_stops_every_thread_and_reaches_the_caller) {
+  const fs::path dir = write_files("kairos-pipeline-throw", {{"s.yaml", "key: id\nfields:\n  id: string\n  health: int\n"},
+                                                            {"p.play", "schema \"s.yaml\"\n"
+                                                                       "rule a when true then tag \"seen {id}\"\n"}});
+  std::string csv = "id,health\n", jsonl;
+  for (int i = 0; i < 3000; ++i) {
+    csv += "C" + std::to_string(i) + "," + std::to_string(i % 101) + "\n";
+    jsonl += "{\"id\": \"C" + std::to_string(i) + "\", \"health\": " + std::to_string(i % 101) + "}\n";
+  }
+  std::ofstream(dir / "d.csv", std::ios::binary) << csv;
+  std::ofstream(dir / "d.jsonl", std::ios::binary) << jsonl;
+  Engine engine;
+  BuildOptions bo;
+  Build build = engine.compile({(dir / "p.play").string()}, bo);
+  BOOST_REQUIRE_MESSAGE(build.ok(), build.render_diagnostics());
+  for (const std::string file : {"d.csv", "d.jsonl"}) {
+    const std::string data = (dir / file).string();
+    const Output whole = run_with(build, engine, data, 1, OutputFormat::Jsonl);
+    for (const int threads : {1, 2, 3}) {
+      BOOST_TEST_CONTEXT(file << ", " << threads << " threads") {
+        int calls = 0;
+        std::string written;
+        const auto write = [&](std::string_view b) {
+          if (++calls == 5) throw std::runtime_error("disk full");
+          written.append(b);
+        };
+        BOOST_CHECK_EXCEPTION(run_with(build, engine, data, threads, OutputFormat::Jsonl, 7, write), std::runtime_error,
+                              [](const std::runtime_error& e) { return std::string(e.what()) == "disk full"; });
+        BOOST_TEST(calls == 5);  // nothing is written after the failure
+        BOOST_TEST(!written.empty());
+        BOOST_TEST(whole.bytes.substr(0, written.size()) == written);  // the batches before it, in order
+      }
     }
   }
   fs::remove_all(dir);
