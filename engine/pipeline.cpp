@@ -39,8 +39,8 @@ class Evaluator {
   void evaluate(Batch& b, const RecordReader* split) {
     b.out.clear();
     if (format_ == OutputFormat::Csv) {
-      CsvWriter w(b.out);
-      evaluate_with(b, split, w);
+      csv_.into(b.out);
+      evaluate_with(b, split, csv_);
     } else {
       JsonlWriter w(b.out, facts_);
       evaluate_with(b, split, w);
@@ -81,6 +81,8 @@ class Evaluator {
   }
 
   Runner runner_;
+  std::string unused_;  ///< where csv_ writes before its first batch (never)
+  CsvWriter csv_{unused_};
   OutputFormat format_;
   bool facts_;
   Record record_;  ///< the record being converted from a batch's rows

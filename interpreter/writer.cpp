@@ -87,35 +87,48 @@ void JsonlWriter::action(const Program& program, const Record& record, const Emi
   o += "}\n";
 }
 
-void CsvWriter::action(const Program& program, const Record& record, const Emitted& e) {
-  auto field = [&](const Value& v) {
-    field_.clear();
-    append_text(field_, v);
-    append_csv_field(out_, field_);
-  };
+const std::string& CsvWriter::middle(const Program& program, const Emitted& e) {
+  Middle& m = middles_[(reinterpret_cast<uintptr_t>(e.action) >> 4) % middles_.size()];
+  if (m.action != e.action) {
+    m.action = e.action;
+    m.text.assign(1, ',');
+    append_csv_field(m.text, program.name);
+    m.text += ',';
+    append_csv_field(m.text, e.rule->name);
+    m.text += ',';
+    m.text += action_name(e.action->verb);
+    m.text += ',';
+    m.text += e.action->kind;  // a word of the grammar: never quoted
+    m.text += ',';
+  }
+  return m.text;
+}
+
+void CsvWriter::field(const Value& v) {
+  if (v.kind == ValueKind::String) {
+    append_csv_field(*out_, v.str());
+    return;
+  }
   field_.clear();
-  append_key(field_, program, record);
-  append_csv_field(out_, field_);
-  out_ += ',';
-  append_csv_field(out_, program.name);
-  out_ += ',';
-  append_csv_field(out_, e.rule->name);
-  out_ += ',';
-  out_ += action_name(e.action->verb);
-  out_ += ',';
-  out_ += e.action->kind;
-  out_ += ',';
+  append_text(field_, v);
+  append_csv_field(*out_, field_);
+}
+
+void CsvWriter::action(const Program& program, const Record& record, const Emitted& e) {
+  std::string& out = *out_;
+  if (program.schema && program.schema->key < record.values.size()) field(record.values[program.schema->key]);
+  out += middle(program, e);
   field(e.subject);
   const OptionName columns[] = {OptionName::Owner, OptionName::Due, OptionName::Discount, OptionName::Reason};
   for (OptionName c : columns) {
-    out_ += ',';
+    out += ',';
     // A notification has no owner; its recipient fills that column.
     if (c == OptionName::Owner && e.action->verb == ast::ActionVerb::Notify) field(e.to);
     for (size_t i = 0; i < e.action->options.size(); ++i) {
       if (e.action->options[i].name == c) field(e.options[i]);
     }
   }
-  out_ += '\n';
+  out += '\n';
 }
 
 }  // namespace kairos

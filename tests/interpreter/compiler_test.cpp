@@ -714,4 +714,28 @@ BOOST_AUTO_TEST_CASE(jump_targets_are_never_fused_away) {
   BOOST_TEST(e("not (if health > 1 then false else true)") == "true");
 }
 
+BOOST_AUTO_TEST_CASE(csv_writer_writes_the_actions_of_many_rules) {
+  // More actions than the writer's cache of their constant columns has
+  // entries, and several records, so entries are made, reused and replaced.
+  std::string text = "playbook \"north, \\\"east\\\"\"\n";
+  for (int i = 0; i < 150; ++i) {
+    text += fmt::format("rule r{0} when health >= {0} then tag \"t{0}, x\"\n", i);
+  }
+  auto c = compile_text(text, sample_schema());
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  Vm vm(*c->program, stdlib::builtins());
+  std::string out, expected;
+  CsvWriter w(out);
+  for (const int health : {149, 0, 75, 149}) {
+    auto rec = make_record(std::vector<Value>(8));
+    rec->values[0] = Value::string("K" + std::to_string(health));
+    rec->values[1] = Value::integer(health);
+    vm.run(*rec, w);
+    for (int i = 0; i <= health; ++i) {
+      expected += fmt::format("K{},\"north, \"\"east\"\"\",r{},tag,,\"t{}, x\",,,,\n", health, i, i);
+    }
+  }
+  BOOST_TEST(out == expected);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
