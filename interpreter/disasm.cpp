@@ -140,7 +140,13 @@ static void instruction(std::string& out, const Program& p, const grammar::Sourc
         break;
       case Operand::Let: fmt::format_to(w, "{:<6} ; {}", in.a, in.a < p.lets.size() ? p.lets[in.a].name : "?"); break;
       case Operand::Local: fmt::format_to(w, "{}", in.a); break;
-      case Operand::Jump: fmt::format_to(w, "@{:04}", in.a); break;
+      case Operand::Jump:
+        if (in.op == Op::LetCached) {
+          fmt::format_to(w, "@{:04}  ; {}", in.a, in.b < p.lets.size() ? p.lets[in.b].name : "?");
+        } else {
+          fmt::format_to(w, "@{:04}", in.a);
+        }
+        break;
       case Operand::Builtin: fmt::format_to(w, "{:<6} ; {}/{}", in.a, registry.get(in.a).name, in.b); break;
       case Operand::Count: fmt::format_to(w, "{}", in.b); break;
       case Operand::Rule:

@@ -84,6 +84,8 @@ enum class Operand : uint8_t { None, Constant, Field, Let, Local, Jump, Builtin,
   X(InRangeConst,    Operand::Range,     0, "constant b <= top <= constant a (Const, Const, InRange)") \
   X(FieldMulConst,   Operand::Field,    +1, "push field a * constant b (Field, Const, Mul fused)")  \
   X(Fire,            Operand::Rule,      0, "rule a fired: close its group, emit its actions; leave at its stop") \
+  X(LetCached,       Operand::Jump,      0, "let b known for this record: push it, jump to a (+1 then)") \
+  X(LetStore,        Operand::Let,       0, "keep the top as let a's value for this record")          \
   /* the tests: each is followed by a Jump that it takes unless its value is true */               \
   X(FieldTest,        Operand::Field,    0, "test field a")                                         \
   X(FieldEqConstTest, Operand::Field,    0, "test field a == constant b")                           \

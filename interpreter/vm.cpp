@@ -319,6 +319,16 @@ op_Let:
   }
   stack[sp++] = let_values_[in.a];
   NEXT();
+op_LetCached:
+  if (let_epoch_[in.b] == epoch_) {
+    stack[sp++] = let_values_[in.b];
+    pc = in.a;
+  }
+  NEXT();
+op_LetStore:
+  let_values_[in.a] = stack[sp - 1];
+  let_epoch_[in.a] = epoch_;
+  NEXT();
 op_Local:
   stack[sp++] = locals_[in.a];
   NEXT();
@@ -903,6 +913,23 @@ uint32_t segment_end(const std::vector<Instr>& code, uint32_t entry) {
   return static_cast<uint32_t>(code.size() - 1);
 }
 
+/// The longest let code copied into the linked stream at each use.
+constexpr uint32_t kInlineLet = 16;
+
+/// Whether the code of let `l` can run inside the linked stream: a short
+/// segment that ends in its only return and uses no locals (those of a def
+/// are set up by the segment's own frame).
+bool inlinable(const Program& program, const CompiledLet& l) {
+  const std::vector<Instr>& code = program.chunk.code;
+  const uint32_t end = segment_end(code, l.entry);
+  if (code[end].op != Op::Return || end - l.entry > kInlineLet) return false;
+  for (uint32_t pc = l.entry; pc < end; ++pc) {
+    const Op op = code[pc].op;
+    if (op_returns(op) || op == Op::Local || op == Op::SetLocal) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 LinkedRules link_rules(const Program& program) {
@@ -913,6 +940,41 @@ LinkedRules link_rules(const Program& program) {
     out.code.push_back(in);
     out.spans.push_back(span);
     return out.code.size() - 1;
+  };
+  std::vector<int8_t> inline_let(program.lets.size(), -1);  // unknown, no, yes
+  // Copies code[from, to). In a rule's code (`lets`), each Let that can be
+  // inlined becomes its code between LetCached (which skips it once the let
+  // is known for the record) and LetStore, so a let costs no nested
+  // execute(); lets inside it keep the nested way, so the code grows at
+  // most by kInlineLet instructions per use. Jumps are retargeted to where
+  // their target went: one to `to` goes to what is emitted next, one to
+  // `to + 1` (a condition's ReturnFalse) past that.
+  const auto copy = [&](uint32_t from, uint32_t to, bool lets, const auto& self) -> void {
+    std::vector<uint32_t> moved(to - from + 1);
+    std::vector<size_t> jumps;
+    for (uint32_t pc = from; pc < to; ++pc) {
+      moved[pc - from] = static_cast<uint32_t>(out.code.size());
+      const Instr& in = code[pc];
+      if (lets && in.op == Op::Let && in.a < inline_let.size()) {
+        int8_t& ok = inline_let[in.a];
+        if (ok < 0) ok = in.a <= UINT16_MAX && inlinable(program, program.lets[in.a]) ? 1 : 0;
+        if (ok == 1) {
+          const uint32_t entry = program.lets[in.a].entry;
+          const size_t cached = emit(Instr{Op::LetCached, 0, static_cast<uint16_t>(in.a), 0}, spans[pc]);
+          self(entry, segment_end(code, entry), false, self);
+          emit(Instr{Op::LetStore, 0, 0, in.a}, spans[pc]);
+          out.code[cached].a = static_cast<uint32_t>(out.code.size());
+          continue;
+        }
+      }
+      if (op_operand(in.op) == Operand::Jump) jumps.push_back(out.code.size());
+      emit(in, spans[pc]);
+    }
+    moved[to - from] = static_cast<uint32_t>(out.code.size());
+    for (size_t j : jumps) {
+      const uint32_t at = out.code[j].a - from;
+      out.code[j].a = at < moved.size() ? moved[at] : moved.back() + 1;
+    }
   };
   for (uint32_t r = 0; r < program.rules.size(); ++r) {
     const CompiledRule& rule = program.rules[r];
@@ -929,12 +991,7 @@ LinkedRules link_rules(const Program& program) {
     if (tested) {
       // Copied as it is but for the ends: ReturnTrue becomes Fire, and the
       // place of ReturnFalse is where the next rule starts.
-      const uint32_t base = static_cast<uint32_t>(out.code.size());
-      for (uint32_t pc = entry; pc + 1 < end; ++pc) {
-        Instr in = code[pc];
-        if (op_operand(in.op) == Operand::Jump) in.a = base + (in.a - entry);
-        emit(in, spans[pc]);
-      }
+      copy(entry, end - 1, true, copy);
       emit(Instr{Op::Fire, 0, 0, r}, spans[end - 1]);
     } else if (code[entry].op == Op::Const && code[entry + 1].op == Op::Return) {
       const Value& v = program.chunk.constants[code[entry].a];

@@ -45,7 +45,8 @@ class RuleTrace {
 /// one run of the VM instead of one per rule. A rule of a group starts with
 /// GroupTest; a condition without a test form runs its value form through
 /// EvalTest; a condition that is constantly true is a bare Fire, one that
-/// is never true has no code. The stream ends in ReturnFalse.
+/// is never true has no code. A short let is copied in where a rule uses it,
+/// between LetCached and LetStore. The stream ends in ReturnFalse.
 struct LinkedRules {
   std::vector<Instr> code;
   std::vector<grammar::Span> spans;    ///< parallel to code
