@@ -32,7 +32,7 @@ struct alignas(64) Batch {
 class Evaluator {
  public:
   Evaluator(const Build& build, const Registry& registry, int32_t as_of, const PipelineOptions& o)
-      : runner_(build, registry, as_of), format_(o.format), facts_(o.facts) {}
+      : runner_(build, registry, as_of), format_(o.format), csv_(unused_), jsonl_(unused_, o.facts) {}
 
   /// Evaluates the records of `b`, or, given the reader that split them,
   /// converts and evaluates its rows.
@@ -42,8 +42,8 @@ class Evaluator {
       csv_.into(b.out);
       evaluate_with(b, split, csv_);
     } else {
-      JsonlWriter w(b.out, facts_);
-      evaluate_with(b, split, w);
+      jsonl_.into(b.out);
+      evaluate_with(b, split, jsonl_);
     }
   }
 
@@ -81,10 +81,10 @@ class Evaluator {
   }
 
   Runner runner_;
-  std::string unused_;  ///< where csv_ writes before its first batch (never)
-  CsvWriter csv_{unused_};
   OutputFormat format_;
-  bool facts_;
+  std::string unused_;  ///< where the writers write before their first batch (never)
+  CsvWriter csv_;
+  JsonlWriter jsonl_;
   Record record_;  ///< the record being converted from a batch's rows
 };
 

@@ -3,6 +3,7 @@
 /// lets, and rules in evaluation order. Immutable once compiled, so several
 /// VMs (threads) can run one Program.
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -74,7 +75,16 @@ struct CompiledLet {
 };
 
 /// A compiled playbook.
+/// A number given to each Program made in the process, never twice.
+inline uint64_t next_program_id() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 struct Program {
+  /// Tells programs apart for caches keyed on the addresses of their parts
+  /// (the output writers'), even once a program is gone and its memory reused.
+  uint64_t id = next_program_id();
   std::string name;                    ///< `playbook "name"` or the file stem
   std::string path;                    ///< the playbook file
   Chunk chunk;

@@ -2,18 +2,30 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iterator>
 
 namespace kairos {
 
-void append_number(std::string& out, double d) { fmt::format_to(std::back_inserter(out), "{}", d); }
+// Formatted into a buffer on the stack and appended at once: formatting
+// through a back_inserter pushes one character at a time.
+void append_number(std::string& out, double d) {
+  char buf[64];
+  const auto r = fmt::format_to_n(buf, sizeof buf, "{}", d);
+  out.append(buf, std::min(r.size, sizeof buf));
+}
+
+void append_int(std::string& out, int64_t i) {
+  const fmt::format_int f(i);
+  out.append(f.data(), f.size());
+}
 
 void append_text(std::string& out, const Value& v) {
   switch (v.kind) {
     case ValueKind::Null: break;
     case ValueKind::Bool: out += v.b ? "true" : "false"; break;
-    case ValueKind::Int: fmt::format_to(std::back_inserter(out), "{}", v.i); break;
+    case ValueKind::Int: append_int(out, v.i); break;
     case ValueKind::Number: append_number(out, v.n); break;
     case ValueKind::Date: {
       char buf[16];
@@ -64,7 +76,7 @@ void append_json_value(std::string& out, const Value& v) {
   switch (v.kind) {
     case ValueKind::Null: out += "null"; break;
     case ValueKind::Bool: out += v.b ? "true" : "false"; break;
-    case ValueKind::Int: fmt::format_to(std::back_inserter(out), "{}", v.i); break;
+    case ValueKind::Int: append_int(out, v.i); break;
     case ValueKind::Number:
       if (std::isfinite(v.n)) append_number(out, v.n);
       else out += "null";

@@ -2,6 +2,7 @@
 /// Text forms of values: interpolation, JSON and CSV. Shared by the VM
 /// (interpolation) and the action writers.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,8 @@ namespace kairos {
 void append_text(std::string& out, const Value& v);
 /// Appends a double in shortest round-trip form ("0.75", "2", "1e+21").
 void append_number(std::string& out, double d);
+/// Appends an integer in decimal.
+void append_int(std::string& out, int64_t i);
 /// Appends a JSON string literal (quoted, escaped; UTF-8 kept as is).
 void append_json_string(std::string& out, std::string_view s);
 /// Appends a value as JSON: dates as ISO strings, lists as arrays, non-finite numbers as null.

@@ -1,5 +1,7 @@
 #include "interpreter/writer.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "interpreter/text.hpp"
@@ -32,54 +34,64 @@ static const char* subject_key(ast::ActionVerb verb) {
   }
 }
 
+const JsonlWriter::Parts& JsonlWriter::parts(const Program& program, const Emitted& e) {
+  bool fresh;
+  Parts& p = parts_.get(program, e.action, fresh);
+  if (!fresh) return p;
+  const CompiledAction& a = *e.action;
+  p.head.assign(",\"playbook\":");
+  append_json_string(p.head, program.name);
+  p.head += ",\"rule\":";
+  append_json_string(p.head, e.rule->name);
+  p.head += ",\"action\":\"";
+  p.head += action_name(a.verb);
+  p.head += '"';
+  if (a.verb == ast::ActionVerb::Propose) {
+    p.head += ",\"kind\":";
+    append_json_string(p.head, a.kind);
+  }
+  p.subject = fmt::format(",\"{}\":", subject_key(a.verb));
+  p.options.clear();
+  for (const CompiledAction::Opt& o : a.options) p.options.push_back(fmt::format(",\"{}\":", option_name(o.name)));
+  p.facts.clear();
+  for (uint32_t slot : e.rule->facts) {
+    std::string name = p.facts.empty() ? ",\"facts\":{" : ",";
+    append_json_string(name, program.schema->fields[slot].name);
+    name += ':';
+    p.facts.push_back(std::move(name));
+  }
+  return p;
+}
+
 void JsonlWriter::action(const Program& program, const Record& record, const Emitted& e) {
-  std::string& o = out_;
-  o += "{\"key\":\"";
-  const size_t key_at = o.size();
-  append_key(o, program, record);
-  // Keys are usually plain; escape only when needed.
-  std::string_view written(o.data() + key_at, o.size() - key_at);
-  if (written.find_first_of("\"\\") != std::string_view::npos ||
-      std::any_of(written.begin(), written.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
-    std::string raw(written);
-    o.resize(key_at - 1);
-    append_json_string(o, raw);
+  std::string& o = *out_;
+  const Parts& p = parts(program, e);
+  o += "{\"key\":";
+  const Value* key = program.schema && program.schema->key < record.values.size() ? &record.values[program.schema->key]
+                                                                                  : nullptr;
+  if (key != nullptr && key->kind == ValueKind::String) {
+    append_json_string(o, key->str());
   } else {
-    o += '"';
+    key_.clear();
+    append_key(key_, program, record);
+    append_json_string(o, key_);
   }
-  o += ",\"playbook\":";
-  append_json_string(o, program.name);
-  o += ",\"rule\":";
-  append_json_string(o, e.rule->name);
-  o += ",\"action\":\"";
-  o += action_name(e.action->verb);
-  o += '"';
-  if (e.action->verb == ast::ActionVerb::Propose) {
-    o += ",\"kind\":";
-    append_json_string(o, e.action->kind);
-  }
+  o += p.head;
   if (e.action->verb == ast::ActionVerb::Notify) {
     o += ",\"to\":";
     append_json_value(o, e.to);
   }
-  o += ",\"";
-  o += subject_key(e.action->verb);
-  o += "\":";
+  o += p.subject;
   append_json_value(o, e.subject);
-  for (size_t i = 0; i < e.action->options.size(); ++i) {
-    o += ",\"";
-    o += option_name(e.action->options[i].name);
-    o += "\":";
+  for (size_t i = 0; i < p.options.size(); ++i) {
+    o += p.options[i];
     append_json_value(o, e.options[i]);
   }
   if (facts_) {
-    o += ",\"facts\":{";
-    bool first = true;
-    for (uint32_t slot : e.rule->facts) {
-      if (!first) o += ',';
-      first = false;
-      append_json_string(o, program.schema->fields[slot].name);
-      o += ':';
+    if (p.facts.empty()) o += ",\"facts\":{";
+    for (size_t i = 0; i < p.facts.size(); ++i) {
+      o += p.facts[i];
+      const uint32_t slot = e.rule->facts[i];
       append_json_value(o, slot < record.values.size() ? record.values[slot] : Value::null());
     }
     o += '}';
@@ -88,20 +100,20 @@ void JsonlWriter::action(const Program& program, const Record& record, const Emi
 }
 
 const std::string& CsvWriter::middle(const Program& program, const Emitted& e) {
-  Middle& m = middles_[(reinterpret_cast<uintptr_t>(e.action) >> 4) % middles_.size()];
-  if (m.action != e.action) {
-    m.action = e.action;
-    m.text.assign(1, ',');
-    append_csv_field(m.text, program.name);
-    m.text += ',';
-    append_csv_field(m.text, e.rule->name);
-    m.text += ',';
-    m.text += action_name(e.action->verb);
-    m.text += ',';
-    m.text += e.action->kind;  // a word of the grammar: never quoted
-    m.text += ',';
+  bool fresh;
+  std::string& m = middles_.get(program, e.action, fresh);
+  if (fresh) {
+    m.assign(1, ',');
+    append_csv_field(m, program.name);
+    m += ',';
+    append_csv_field(m, e.rule->name);
+    m += ',';
+    m += action_name(e.action->verb);
+    m += ',';
+    m += e.action->kind;  // a word of the grammar: never quoted
+    m += ',';
   }
-  return m.text;
+  return m;
 }
 
 void CsvWriter::field(const Value& v) {

@@ -790,4 +790,81 @@ BOOST_AUTO_TEST_CASE(lets_copied_into_the_linked_rules_agree_with_nested_lets) {
   BOOST_TEST(fast.warnings()[4] == fast.actions()[4]);  // a let is evaluated once per record
 }
 
+BOOST_AUTO_TEST_CASE(jsonl_writer_writes_the_actions_of_many_rules) {
+  // As for CSV: more actions than the writer's cache has entries, of every
+  // verb, with options and facts, over several records.
+  std::string text = "playbook \"north \\\"east\\\"\"\n";
+  for (int i = 0; i < 120; ++i) {
+    switch (i % 4) {
+      case 0:
+        text += fmt::format("rule r{0} when health >= {0} then propose upgrade \"p{0}\" discount 5% reason \"h {{health}}\"\n", i);
+        break;
+      case 1: text += fmt::format("rule r{0} when health >= {0} and ratio > 0 then notify sales \"m{0}\"\n", i); break;
+      case 2: text += fmt::format("rule r{0} when health >= {0} then task \"t{0}\" owner csm due renewal_date\n", i); break;
+      default: text += fmt::format("rule r{0} when true then tag \"g{0}\"\n", i); break;
+    }
+  }
+  auto c = compile_text(text, sample_schema());
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  Vm vm(*c->program, stdlib::builtins());
+  std::string out;
+  JsonlWriter w(out, true);
+  size_t expected_lines = 0;
+  std::vector<int> healths = {119, 0, 60, 119};
+  for (const int health : healths) {
+    auto rec = make_record(std::vector<Value>(8));
+    rec->values[0] = Value::string("K\"" + std::to_string(health));
+    rec->values[1] = Value::integer(health);
+    rec->values[2] = Value::number(0.5);
+    rec->values[3] = Value::date(days_from_civil(2026, 3, 1));
+    vm.run(*rec, w);
+    for (int i = 0; i < 120; ++i) expected_lines += i % 4 == 3 || i <= health;
+  }
+  std::vector<nlohmann::json> lines;
+  for (size_t at = 0; at < out.size();) {
+    const size_t end = out.find('\n', at);
+    lines.push_back(nlohmann::json::parse(out.substr(at, end - at)));
+    at = end + 1;
+  }
+  BOOST_REQUIRE(lines.size() == expected_lines);
+  size_t n = 0;
+  for (const int health : healths) {
+    for (int i = 0; i < 120; ++i) {
+      if (i % 4 != 3 && i > health) continue;
+      const nlohmann::json& j = lines[n++];
+      BOOST_TEST_CONTEXT("health " << health << ", rule " << i << ": " << j.dump()) {
+        BOOST_TEST(j["key"] == "K\"" + std::to_string(health));
+        BOOST_TEST(j["playbook"] == "north \"east\"");
+        BOOST_TEST(j["rule"] == fmt::format("r{}", i));
+        switch (i % 4) {
+          case 0:
+            BOOST_TEST(j["action"] == "propose");
+            BOOST_TEST(j["kind"] == "upgrade");
+            BOOST_TEST(j["offer"] == fmt::format("p{}", i));
+            BOOST_TEST(j["discount"] == 0.05);
+            BOOST_TEST(j["reason"] == fmt::format("h {}", health));
+            BOOST_TEST(j["facts"] == nlohmann::json({{"health", health}}));
+            break;
+          case 1:
+            BOOST_TEST(j["action"] == "notify");
+            BOOST_TEST(j["to"] == "sales");
+            BOOST_TEST(j["message"] == fmt::format("m{}", i));
+            BOOST_TEST(j["facts"] == nlohmann::json({{"health", health}, {"ratio", 0.5}}));
+            break;
+          case 2:
+            BOOST_TEST(j["action"] == "task");
+            BOOST_TEST(j["title"] == fmt::format("t{}", i));
+            BOOST_TEST(j["owner"] == "csm");
+            BOOST_TEST(j["due"] == "2026-03-01");
+            break;
+          default:
+            BOOST_TEST(j["action"] == "tag");
+            BOOST_TEST(j["tag"] == fmt::format("g{}", i));
+            BOOST_TEST(j["facts"] == nlohmann::json::object());
+        }
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
