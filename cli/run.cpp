@@ -144,7 +144,7 @@ Action setup_run(CLI::App& app) {
   app.add_flag("--no-facts", o->no_facts, "leave the facts out of JSON output");
   app.add_option("--errors", o->errors, "write rejected records here (default: standard error)");
   app.add_flag("--strict", o->strict, "exit 3 when any record was rejected");
-  app.add_option("--threads", o->threads, "worker threads");
+  app.add_option("--threads", o->threads, "threads that read, evaluate and write (default 1)");
   app.add_flag("--quiet", o->quiet, "no summary");
   app.add_flag("--verbose", o->verbose, "say what was inferred");
   return [o] { return run(*o); };
