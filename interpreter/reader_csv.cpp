@@ -85,6 +85,43 @@ size_t next_non_ascii(const char* d, size_t n, size_t from) {
 #endif
 }
 
+/// The first '\n' in d[from, limit) (limit <= n), or `limit` when there is
+/// none; `quoted` tells whether a '"' comes before it. Reads up to 15 bytes
+/// past `limit` (within ByteSource's padding when limit <= n).
+size_t line_end(const char* d, size_t limit, size_t from, bool& quoted) {
+  size_t i = from;
+#if defined(__SSE2__)
+  const __m128i lf = _mm_set1_epi8('\n');
+  const __m128i dq = _mm_set1_epi8('"');
+  for (; i < limit; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i));
+    uint32_t nl = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf)));
+    uint32_t q = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, dq)));
+    if (limit - i < 16) {
+      const uint32_t keep = (uint32_t{1} << (limit - i)) - 1;
+      nl &= keep;
+      q &= keep;
+    }
+    if (nl != 0) {
+      const uint32_t at = static_cast<uint32_t>(std::countr_zero(nl));
+      quoted = (q & ((uint32_t{1} << at) - 1)) != 0;
+      return i + at;
+    }
+    if (q != 0) {
+      quoted = true;
+      return limit;
+    }
+  }
+  quoted = false;
+  return limit;
+#else
+  const void* nl = std::memchr(d + from, '\n', limit - from);
+  const size_t e = nl ? static_cast<size_t>(static_cast<const char*>(nl) - d) : limit;
+  quoted = std::memchr(d + from, '"', e - from) != nullptr;
+  return e;
+#endif
+}
+
 /// The text of a quoted cell holding "" pairs, each undone into one quote
 /// in `arena`.
 std::string_view unescape(std::string_view raw, Arena& arena) {
@@ -150,6 +187,31 @@ class CsvParser {
       if (s == Scan::TextAfterQuote) return Row::TextAfterQuote;
       return Row::Ok;
     }
+  }
+
+  /// Reads the next row when it is a plain one: no quote, its line end in
+  /// the buffer, at most `max_bytes` long, not blank. Its cells are not
+  /// found (count() is 0): splitting the bytes on commas gives them, and the
+  /// last one ends before a CR that ends the row. False, having read
+  /// nothing, for any other row: next() reads it.
+  bool next_plain(size_t max_bytes) {
+    const char* d = src_.data();
+    const size_t n = src_.size();
+    const size_t p = pos_;
+    if (p >= n) return false;
+    bool quoted;
+    const size_t limit = std::min(n, p + max_bytes + 1);
+    const size_t e = line_end(d, limit, p, quoted);
+    // e == limit: no line end in reach. e <= p + 1: blank, or one byte that
+    // may be a CR; next() tells those apart.
+    if (quoted || e == limit || e <= p + 1) return false;
+    skipped_ = false;
+    ncells_ = 0;
+    line_ = next_line_++;
+    row_begin_ = p;
+    row_end_ = e + 1;
+    pos_ = row_end_;
+    return true;
   }
 
   size_t count() const { return ncells_; }
@@ -613,6 +675,18 @@ class CsvReader final : public RecordReader {
     raw.clear();
     Rejection rejected;
     while (raw.rows.size() < max_rows && raw.text.size() < kRawBatchBytes) {
+      // Most rows are plain: only their end is found here, and convert()
+      // splits them on the thread that converts them.
+      if (header_problem_.empty() && !done_ && parser_.next_plain(kRowCopyBytes)) {
+        RawRows::Row& row = raw.rows.emplace_back();
+        row.line = parser_.line();
+        row.index = ++index_;
+        row.text = raw.text.size();
+        row.cells = kPlainRow;
+        raw.text.append(parser_.row_bytes());
+        row.size = raw.text.size() - row.text;
+        continue;
+      }
       scratch_.reset();
       const Status s = read_row(scratch_, rejected);
       if (s == Status::End) break;
@@ -649,6 +723,8 @@ class CsvReader final : public RecordReader {
       }
       row.size = raw.text.size() - row.text;
     }
+    // convert() reads plain rows 64 bytes at a time.
+    raw.text.append(kSplitPadding, '\0');
     return raw.rows.size();
   }
 
@@ -663,6 +739,7 @@ class CsvReader final : public RecordReader {
     out.index = row.index;
     out.line = row.line;
     const char* bytes = raw.text.data() + row.text;
+    if (row.cells == kPlainRow) return convert_plain(row, bytes, out, rejected);
     const uint32_t* cells = raw.cells.data() + row.cells;
     const bool ascii = is_ascii(bytes, row.size);
     Arena& arena = out.arena;
@@ -675,6 +752,52 @@ class CsvReader final : public RecordReader {
     std::string reason;
     // The row's bytes outlive the record: values may point at them.
     return convert_row(row.line, ascii, true, cell_text, out, rejected, reason);
+  }
+
+  /// convert() of a plain row (see CsvParser::next_plain): its bytes are
+  /// split on commas here, 64 at a time, then converted like any row.
+  Status convert_plain(const RawRows::Row& row, const char* bytes, Record& out, Rejection& rejected) const {
+    size_t len = row.size - 1;  // without the LF
+    if (len > 0 && bytes[len - 1] == '\r') --len;
+    // Where each column starts; one past the row for those it lacks.
+    const size_t columns = header_.size();
+    auto* starts = static_cast<uint32_t*>(out.arena.allocate((columns + 1) * sizeof(uint32_t)));
+    starts[0] = 0;
+    size_t count = 1;
+    for (size_t base = 0; base < len; base += 64) {
+      uint64_t sep, quote;
+      csv_block_masks(bytes + base, sep, quote);  // no LF before len: every bit there is a comma
+      if (len - base < 64) sep &= (uint64_t{1} << (len - base)) - 1;
+      for (; sep != 0; sep &= sep - 1) {
+        if (count <= columns) starts[count] = static_cast<uint32_t>(base + std::countr_zero(sep) + 1);
+        ++count;
+      }
+    }
+    for (size_t j = std::min(count, columns + 1); j <= columns; ++j) starts[j] = static_cast<uint32_t>(len + 1);
+    const auto cell = [&](size_t column) -> std::string_view {
+      return {bytes + starts[column], starts[column + 1] - 1 - starts[column]};
+    };
+    if (count != columns) {
+      const std::string_view key =
+          key_column_ >= 0 && static_cast<size_t>(key_column_) < std::min(count, columns)
+              ? cell(static_cast<size_t>(key_column_))
+              : std::string_view();
+      size_t text = len;  // the row as rejections show it: without its line end (see row_text())
+      while (text > 0 && bytes[text - 1] == '\r') --text;
+      reject_field_count(rejected, row.line, key, std::string_view(bytes, text), count);
+      return Status::Rejected;
+    }
+    const bool ascii = is_ascii(bytes, row.size);
+    const auto cell_text = [&](size_t slot) { return cell(static_cast<size_t>(slots_[slot].column)); };
+    std::string reason;
+    return convert_row(row.line, ascii, true, cell_text, out, rejected, reason);
+  }
+
+  /// The rejection of a row with `count` fields where the header has another number.
+  void reject_field_count(Rejection& rejected, uint64_t line, std::string_view key, std::string_view text,
+                          size_t count) const {
+    reject(rejected, line, key, "", text,
+           fmt::format("row has {} field{}, the header has {}", count, count == 1 ? "" : "s", header_.size()));
   }
 
  private:
@@ -720,9 +843,7 @@ class CsvReader final : public RecordReader {
       return Status::Rejected;
     }
     if (parser_.count() != header_.size()) {
-      reject(rejected, line, parser_.key(scratch), "", parser_.row_text(),
-             fmt::format("row has {} field{}, the header has {}", parser_.count(),
-                         parser_.count() == 1 ? "" : "s", header_.size()));
+      reject_field_count(rejected, line, parser_.key(scratch), parser_.row_text(), parser_.count());
       return Status::Rejected;
     }
     return Status::Record;
@@ -804,6 +925,11 @@ class CsvReader final : public RecordReader {
   /// begins in the row's copy, with this bit set when it holds "" pairs, and
   /// where it ends.
   static constexpr uint32_t kEscapedCell = uint32_t{1} << 31;
+  /// RawRows::Row::cells of a plain row: not split yet.
+  static constexpr size_t kPlainRow = SIZE_MAX;
+  /// Bytes after the last row of RawRows::text, so that a plain row can be
+  /// read 64 bytes at a time.
+  static constexpr size_t kSplitPadding = 64;
 
   /// Whether a value of that field points at its text.
   static bool keeps_text(const FieldSpec& f) {

@@ -1,5 +1,7 @@
 // The run pipeline: the same bytes and counts whatever the number of threads.
 
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
@@ -48,7 +50,9 @@ Output run_with(const Build& build, const Engine& engine, const std::string& dat
 
 /// Writes `files` (name, content) into a fresh temporary directory.
 fs::path write_files(const std::string& name, const std::vector<std::pair<std::string, std::string>>& files) {
-  const fs::path dir = fs::temp_directory_path() / name;
+  // The process id keeps two runs of the tests at once (two build trees)
+  // out of each other's files.
+  const fs::path dir = fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   for (const auto& [file, content] : files) std::ofstream(dir / file, std::ios::binary) << content;
@@ -68,7 +72,7 @@ std::string messy_csv(int rows, uint64_t seed, int& rejected, uint64_t& last_lin
     const std::string plan = rng() % 3 == 0 ? "premium" : "basic";
     const std::string end = rng() % 4 == 0 ? "\r\n" : "\n";
     last_line = line;
-    switch (rng() % 24) {
+    switch (rng() % 28) {
       case 0: csv += id + ",x" + health + "," + plan + ",bad int,2026-01-01" + end; ++rejected; break;
       case 1: csv += id + ",150," + plan + ",too big," + end; ++rejected; break;
       case 2: csv += id + "," + health + "," + plan + ",extra,2026-01-01,field" + end; ++rejected; break;
@@ -91,6 +95,10 @@ std::string messy_csv(int rows, uint64_t seed, int& rejected, uint64_t& last_lin
       case 12: csv += id + "," + health + "," + plan + ",\"" + std::string(5000 + rng() % 3000, 'L') + "\"," + end; break;
       case 13: csv += "\"" + id + "\"\"q\"," + health + "," + plan + ",\"\",2026-01-15" + end; break;
       case 14: csv += id + ", " + health + "," + plan + ",space,2026-01-15" + end; ++rejected; break;
+      case 15: csv += id + "," + health + "," + plan + ",two CRs,2026-01-15\r\r\n"; ++rejected; break;  // date "2026-01-15\r"
+      case 16: csv += id + "," + health + "," + plan + "," + std::string(4090 + rng() % 20, 'P') + ",2026-01-15" + end; break;
+      case 17: csv += "x" + end; ++rejected; break;
+      case 18: csv += id + "," + health + "," + plan + ",six,fields,here\r\r" + end; ++rejected; break;
       default: csv += id + "," + health + "," + plan + ",plain " + std::to_string(i) + ",2026-01-15" + end; break;
     }
     ++line;
@@ -148,8 +156,7 @@ BOOST_AUTO_TEST_CASE(malformed_rows_read_alike_whatever_the_thread_count) {
 }
 
 BOOST_AUTO_TEST_CASE(output_is_identical_whatever_the_thread_count) {
-  const fs::path dir = fs::temp_directory_path() / "kairos-pipeline-test";
-  fs::create_directories(dir);
+  const fs::path dir = write_files("kairos-pipeline-test", {});
   {
     std::ofstream play(dir / "p.play");
     std::ofstream(dir / "s.yaml") << "key: id\nfields:\n  id: string\n  health: int\n  plan: string\n";
