@@ -2,6 +2,7 @@
 // The expected counts were computed independently with Python's csv module
 // (see the comments beside them), not by Kairos.
 
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -60,7 +61,11 @@ std::map<std::string, int> count_rules(const std::string& jsonl) {
   return counts;
 }
 
-std::string temp_path(const std::string& name) { return (fs::temp_directory_path() / ("kairos-e2e-" + name)).string(); }
+/// A path for `name` of this process only (two runs of the tests at once,
+/// from two build trees, must not share files).
+std::string temp_path(const std::string& name) {
+  return (fs::temp_directory_path() / ("kairos-e2e-" + std::to_string(::getpid()) + "-" + name)).string();
+}
 
 }  // namespace
 
