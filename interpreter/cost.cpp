@@ -125,6 +125,10 @@ class Estimator {
         return kWalkFactor;
       case Op::FieldEqStrTest:
       case Op::FieldNeStrTest:
+      case Op::FieldLtIntTest:
+      case Op::FieldLeIntTest:
+      case Op::FieldGtIntTest:
+      case Op::FieldGeIntTest:
         if (in.b >= p_.chunk.constants.size()) broken(p_, pc, "a constant out of range");
         return 1;
       case Op::InRangeConst:

@@ -36,6 +36,10 @@ static const char* fused_operator(Op op) {
     case Op::FieldGeTopTest: return ">=";
     case Op::FieldEqStrTest: return "==";
     case Op::FieldNeStrTest: return "!=";
+    case Op::FieldLtIntTest: return "<";
+    case Op::FieldLeIntTest: return "<=";
+    case Op::FieldGtIntTest: return ">";
+    case Op::FieldGeIntTest: return ">=";
     case Op::FieldInStrsTest: case Op::StrInFieldTest: return "in";
     case Op::FieldNotInStrsTest: case Op::StrNotInFieldTest: return "not in";
     case Op::FieldMulConst: return "*";

@@ -114,6 +114,10 @@ enum class Operand : uint8_t { None, Constant, Field, Let, Local, Jump, Builtin,
   /* tests specialized by the constant's kind; other kinds take the general way */                 \
   X(FieldEqStrTest,   Operand::Field,    0, "test field a == string constant b (pointer, length, bytes)") \
   X(FieldNeStrTest,   Operand::Field,    0, "test field a != string constant b")                     \
+  X(FieldLtIntTest,   Operand::Field,    0, "test field a < int constant b (an int field compared directly)") \
+  X(FieldLeIntTest,   Operand::Field,    0, "test field a <= int constant b")                        \
+  X(FieldGtIntTest,   Operand::Field,    0, "test field a > int constant b")                         \
+  X(FieldGeIntTest,   Operand::Field,    0, "test field a >= int constant b")                        \
   X(FieldInStrsTest,  Operand::Field,    0, "test field a in constant b, a list of strings")         \
   X(FieldNotInStrsTest, Operand::Field,  0, "test field a not in constant b, a list of strings")     \
   X(StrInFieldTest,   Operand::Field,    0, "test string constant b in field a (items by length first)") \

@@ -124,11 +124,16 @@ void reorder_field_compares(std::vector<Instr>& code, std::vector<grammar::Span>
 /// The specialized form of a test against constant `k`, or the test itself.
 Op specialize(Op op, const Value& k) {
   const bool str = k.kind == ValueKind::String;
+  const bool integer = k.kind == ValueKind::Int;
   bool strs = k.kind == ValueKind::List;
   for (uint32_t i = 0; strs && i < k.size; ++i) strs = k.l[i].kind == ValueKind::String;
   switch (op) {
     case Op::FieldEqConstTest: return str ? Op::FieldEqStrTest : op;
     case Op::FieldNeConstTest: return str ? Op::FieldNeStrTest : op;
+    case Op::FieldLtConstTest: return integer ? Op::FieldLtIntTest : op;
+    case Op::FieldLeConstTest: return integer ? Op::FieldLeIntTest : op;
+    case Op::FieldGtConstTest: return integer ? Op::FieldGtIntTest : op;
+    case Op::FieldGeConstTest: return integer ? Op::FieldGeIntTest : op;
     case Op::FieldInConstTest: return strs ? Op::FieldInStrsTest : op;
     case Op::FieldNotInConstTest: return strs ? Op::FieldNotInStrsTest : op;
     case Op::ConstInFieldTest: return str ? Op::StrInFieldTest : op;

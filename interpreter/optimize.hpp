@@ -26,7 +26,8 @@ namespace kairos {
 /// - a test against a constant whose kind is known takes the specialized
 ///   instruction for it (`constants` is the chunk's pool): `field == "x"`
 ///   becomes FieldEqStrTest, `field in ["a", "b"]` FieldInStrsTest, `"x" in
-///   field` StrInFieldTest (and their negations).
+///   field` StrInFieldTest (and their negations), `field >= 80`
+///   FieldGeIntTest (and <, <=, >).
 /// Instructions that are jump targets are never fused away.
 void optimize_segment(std::vector<Instr>& code, std::vector<grammar::Span>& spans, const std::vector<Value>& constants);
 

@@ -123,7 +123,7 @@ int compare_slow(const Value& a, const Value& b);
 
 /// -1, 0 or 1; 2 when the values cannot be ordered (null, NaN, other kinds).
 /// Ints, and an int with a number (`seats >= 0.9 * seat_limit`), inline.
-inline int compare(const Value& a, const Value& b) {
+[[gnu::always_inline]] inline int compare(const Value& a, const Value& b) {
   if (a.kind == ValueKind::Int && b.kind == ValueKind::Int) return (a.i > b.i) - (a.i < b.i);
   if ((a.kind == ValueKind::Int || a.kind == ValueKind::Number) && (b.kind == ValueKind::Int || b.kind == ValueKind::Number)) {
     const double x = a.as_number(), y = b.as_number();
@@ -640,6 +640,30 @@ op_FieldEqStrTest: {
 op_FieldNeStrTest: {
   const Value& v = field(in.a);
   TEST(v.kind == ValueKind::String ? !same_string(v, constants[in.b]) : equal_truth(v, constants[in.b], false));
+}
+// An int field against an int constant, the common case, compares the two
+// ints; anything else (null, a number, ...) takes compare().
+op_FieldLtIntTest: {
+  const Value& v = field(in.a);
+  if (v.kind == ValueKind::Int) TEST(v.i < constants[in.b].i);
+  TEST(compare(v, constants[in.b]) == -1);
+}
+op_FieldLeIntTest: {
+  const Value& v = field(in.a);
+  if (v.kind == ValueKind::Int) TEST(v.i <= constants[in.b].i);
+  const int c = compare(v, constants[in.b]);
+  TEST(c <= 0);
+}
+op_FieldGtIntTest: {
+  const Value& v = field(in.a);
+  if (v.kind == ValueKind::Int) TEST(v.i > constants[in.b].i);
+  TEST(compare(v, constants[in.b]) == 1);
+}
+op_FieldGeIntTest: {
+  const Value& v = field(in.a);
+  if (v.kind == ValueKind::Int) TEST(v.i >= constants[in.b].i);
+  const int c = compare(v, constants[in.b]);
+  TEST(c == 0 || c == 1);
 }
 op_FieldInStrsTest:
   TEST(member_of_strings(field(in.a), constants[in.b]) == 1);

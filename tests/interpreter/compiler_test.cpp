@@ -340,7 +340,7 @@ BOOST_AUTO_TEST_CASE(constants_are_folded_and_disassembled) {
   BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
   const std::string listing = disassemble(*c->program, c->c.sources, stdlib::builtins());
   BOOST_TEST(listing.find("Const") != std::string::npos);
-  BOOST_TEST(listing.find("FieldGeConst") != std::string::npos);
+  BOOST_TEST(listing.find("FieldGeIntTest") != std::string::npos);
   BOOST_TEST(listing.find("; health >= 80") != std::string::npos);
   BOOST_TEST(listing.find("Mul") == std::string::npos);
   BOOST_TEST(listing.find("; health") != std::string::npos);
@@ -685,11 +685,13 @@ BOOST_AUTO_TEST_CASE(new_instructions_disassemble_readably) {
   auto c = compile_text(
       "let days = days_until(renewal_date)\n"
       "rule r when health >= 80 and active and phase in [adoption, expansion] and \"crm\" not in products\n"
-      "  and days in 0..90 and days <= 60 and 0.9 * health >= ratio and not (name == \"x\") then tag \"t\"\n",
+      "  and days in 0..90 and days <= 60 and 0.9 * health >= ratio and not (name == \"x\") and ratio > 0.5\n"
+      "  then tag \"t\"\n",
       sample_schema());
   BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
   const std::string listing = disassemble(*c->program, c->c.sources, stdlib::builtins());
-  for (const char* part : {"FieldGeConstTest", "; health >= 80", "FieldTest", "; active", "FieldInStrsTest",
+  for (const char* part : {"FieldGeIntTest", "; health >= 80", "FieldGtConstTest", "; ratio > 0.5", "FieldTest",
+                           "; active", "FieldInStrsTest",
                            "; phase in [\"adoption\",\"expansion\"]", "StrNotInFieldTest",
                            "; \"crm\" not in products", "InRangeConstTest", "; in 0..90", "LeConstTest", "; <= 60",
                            "FieldMulConst", "; health * 0.9", "GeTest", "JumpUnlessFalse", "ReturnTrue",
