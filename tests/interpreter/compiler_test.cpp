@@ -730,7 +730,8 @@ BOOST_AUTO_TEST_CASE(csv_writer_writes_the_actions_of_many_rules) {
   CsvWriter w(out);
   for (const int health : {149, 0, 75, 149}) {
     auto rec = make_record(std::vector<Value>(8));
-    rec->values[0] = Value::string("K" + std::to_string(health));
+    const std::string key = "K" + std::to_string(health);  // the value points at it
+    rec->values[0] = Value::string(key);
     rec->values[1] = Value::integer(health);
     vm.run(*rec, w);
     for (int i = 0; i <= health; ++i) {
@@ -815,7 +816,8 @@ BOOST_AUTO_TEST_CASE(jsonl_writer_writes_the_actions_of_many_rules) {
   std::vector<int> healths = {119, 0, 60, 119};
   for (const int health : healths) {
     auto rec = make_record(std::vector<Value>(8));
-    rec->values[0] = Value::string("K\"" + std::to_string(health));
+    const std::string key = "K\"" + std::to_string(health);  // the value points at it
+    rec->values[0] = Value::string(key);
     rec->values[1] = Value::integer(health);
     rec->values[2] = Value::number(0.5);
     rec->values[3] = Value::date(days_from_civil(2026, 3, 1));
