@@ -1,6 +1,7 @@
 #include "cli/output.hpp"
 
 #include <fmt/format.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +11,30 @@
 #include <stdexcept>
 
 namespace kairos::cli {
+namespace {
+
+/// Puts the finished temporary file in place of an existing `target` by
+/// swapping the two names in one step (RENAME_EXCHANGE), then removes the old
+/// file under the temporary name. Readers see the old file or the new one,
+/// as with rename(), but ext4 treats a rename over an existing file as a
+/// replace-by-rename and writes the new file back before the rename returns
+/// (auto_da_alloc), and the next run's rename then waits for that writeback
+/// to finish before it can free the old file: 20-40 ms of serial time per
+/// run of an 85 MB output. Like rename(), this makes no promise of
+/// durability after a crash; Kairos does not sync its output. Returns false
+/// when the target does not exist or the file system cannot exchange names:
+/// the caller renames instead.
+bool exchange_into_place(const std::string& temp, const std::string& target) {
+  if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) != 0) return false;
+  // The new file is in place; the old one now has the temporary name. A
+  // failure to remove it would leave the old contents beside the output.
+  if (::unlink(temp.c_str()) != 0) {
+    fmt::print(stderr, "kairos: warning: cannot remove '{}': {}\n", temp, std::strerror(errno));
+  }
+  return true;
+}
+
+}  // namespace
 
 Output::Output(const std::string& path, bool atomic) : path_(path) {
   if (path.empty()) {
@@ -48,10 +73,11 @@ void Output::write(std::string_view bytes) {
 void Output::commit() {
   if (std::fflush(file_) != 0) throw std::runtime_error(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
   if (!owned_) return;
-  std::fclose(file_);
+  const int closed = std::fclose(file_);
   file_ = nullptr;
+  if (closed != 0) throw std::runtime_error(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
   if (!temp_.empty()) {
-    if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
+    if (!exchange_into_place(temp_, path_) && std::rename(temp_.c_str(), path_.c_str()) != 0) {
       throw std::runtime_error(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
     }
   }

@@ -67,6 +67,17 @@ std::string temp_path(const std::string& name) {
   return (fs::temp_directory_path() / ("kairos-e2e-" + std::to_string(::getpid()) + "-" + name)).string();
 }
 
+/// Files beside `path` whose names start with its name and ".tmp": the
+/// temporary files of an atomic --out.
+int temporaries_beside(const std::string& path) {
+  const std::string prefix = fs::path(path).filename().string() + ".tmp";
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(fs::path(path).parent_path())) {
+    if (e.path().filename().string().rfind(prefix, 0) == 0) ++n;
+  }
+  return n;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(e2e)
@@ -132,10 +143,34 @@ BOOST_AUTO_TEST_CASE(csv_output_and_atomic_out_file) {
   const std::string csv = read(out);
   BOOST_TEST(csv.rfind("key,playbook,rule,action,kind,subject,owner,due,discount,reason\n", 0) == 0u);
   BOOST_TEST(std::count(csv.begin(), csv.end(), '\n') == 1 + 1967 + 2230 + 11 + 573 + 21);
-  // No temporary file is left beside the output.
-  for (const auto& e : fs::directory_iterator(fs::path(out).parent_path())) {
-    BOOST_TEST(e.path().filename().string().find("kairos-e2e-telco.csv.tmp") == std::string::npos);
-  }
+  BOOST_TEST(temporaries_beside(out) == 0);
+
+  // Again over the existing file, which is replaced whole (the names are
+  // exchanged and the old file removed).
+  const Result again = shell(kairos() + " run " + source("tests/data/telco/telco.play") + " --data " +
+                             shared("data/telco-customer-churn.csv") + " --as-of 2026-01-15 --quiet --out " + out);
+  BOOST_TEST(again.status == 0);
+  const std::string jsonl = read(out);
+  BOOST_TEST(jsonl.rfind("{", 0) == 0u);
+  BOOST_TEST(count_rules(jsonl) == (std::map<std::string, int>{
+                                        {"yearly", 1967}, {"support", 2230}, {"new_account", 11},
+                                        {"senior_partner", 573}, {"check_in", 21}}));
+  BOOST_TEST(temporaries_beside(out) == 0);
+  fs::remove(out);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_run_leaves_an_existing_output_file_alone) {
+  const std::string out = temp_path("kept.jsonl");
+  std::ofstream(out) << "the previous output\n";
+  const std::string play = temp_path("broken-kept.play");
+  std::ofstream(play) << "rule r when health >= then tag \"x\"\n";
+  const Result r = shell(kairos() + " run " + play + " --data " + source("tests/data/telco/telco.yaml") +
+                         " --format yaml --out " + out + " 2>/dev/null");
+  BOOST_TEST(r.status == 1);
+  BOOST_TEST(read(out) == "the previous output\n");
+  BOOST_TEST(temporaries_beside(out) == 0);
+  fs::remove(out);
+  fs::remove(play);
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_run_leaves_no_output_file) {
