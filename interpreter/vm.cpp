@@ -25,6 +25,11 @@ void Vm::set_record(const Record* record) {
     fields_ = record->values.data();
     return;
   }
+  pad_record(record);
+}
+
+void Vm::pad_record(const Record* record) {
+  const size_t need = field_slots_;
   padded_.assign(std::max<size_t>(need, 1), Value::null());
   if (record != nullptr) std::copy(record->values.begin(), record->values.end(), padded_.begin());
   fields_ = padded_.data();
@@ -551,13 +556,27 @@ op_FieldMulConst: {
   NOTE_WARNINGS();
   NEXT();
 }
-op_Fire:
+op_Fire: {
+  // A rule whose actions are all constants (most are) fires here, without
+  // the call; the others go through fire().
+  const Firing& f = firing_[in.a];
+  if (f.actions != nullptr) {
+    if (f.group >= 0) group_epoch_[static_cast<size_t>(f.group)] = epoch_;
+    for (uint32_t k = 0; k < f.count; ++k) sink_->action(program_, *record_, f.actions[k]);
+    actions_[in.a] += f.count;
+    if (f.stop) {
+      sp_ = base;
+      return Value::boolean(true);
+    }
+    NEXT();
+  }
   sp_ = sp;
   if (fire(in.a)) {
     sp_ = base;
     return Value::boolean(true);
   }
   NEXT();
+}
 op_FieldTest: {
   const Value v = field(in.a);
   TEST(v.kind == ValueKind::Bool && v.b);
@@ -823,7 +842,7 @@ void Vm::prepare() {
     return true;
   };
   constant_actions_.assign(program_.rules.size(), {});
-  constant_rules_.clear();
+  firing_.assign(program_.rules.size(), {});
   for (size_t r = 0; r < program_.rules.size(); ++r) {
     const CompiledRule& rule = program_.rules[r];
     for (const CompiledAction& action : rule.actions) {
@@ -850,7 +869,13 @@ void Vm::prepare() {
       constant = constant && constant_actions_[r][k].rule != nullptr &&
                  !(rule.actions[k].verb == ast::ActionVerb::Propose && program_.max_proposals);
     }
-    constant_rules_.push_back(constant);
+    Firing& f = firing_[r];
+    if (constant && !rule.actions.empty()) {
+      f.actions = constant_actions_[r].data();
+      f.count = static_cast<uint32_t>(constant_actions_[r].size());
+    }
+    f.group = rule.group;
+    f.stop = rule.has_stop;
   }
   prepared_ = true;
 }
@@ -874,9 +899,10 @@ void Vm::run(const Record& record, ActionSink& sink, RuleTrace* trace) {
 bool Vm::fire(uint32_t index) {
   const CompiledRule& rule = program_.rules[index];
   if (rule.group >= 0) group_epoch_[static_cast<size_t>(rule.group)] = epoch_;
-  if (constant_rules_[index]) {
-    for (const Emitted& e : constant_actions_[index]) sink_->action(program_, *record_, e);
-    actions_[index] += constant_actions_[index].size();
+  const Firing& f = firing_[index];
+  if (f.actions != nullptr) {
+    for (uint32_t k = 0; k < f.count; ++k) sink_->action(program_, *record_, f.actions[k]);
+    actions_[index] += f.count;
   } else if (!rule.actions.empty()) {
     emit_actions(rule, index, *record_, *sink_, proposals_, &constant_actions_[index]);
     if (ctx_.warnings != warnings_seen_) {

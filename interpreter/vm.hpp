@@ -109,6 +109,8 @@ class Vm {
   /// to every field of the schema when the record has fewer (as records
   /// built by hand may), so that execute() reads fields without a bounds check.
   void set_record(const Record* record);
+  /// set_record() for a record with fewer values than the schema has fields.
+  void pad_record(const Record* record);
 
   const Record* record_ = nullptr;
   const Value* fields_ = nullptr;  ///< see set_record
@@ -129,7 +131,16 @@ class Vm {
   /// are all constants (most are: `tag "advocate"`), so firing only hands it
   /// over; null rule in it for the others.
   std::vector<std::vector<Emitted>> constant_actions_;
-  std::vector<bool> constant_rules_;  ///< prepare(): every action of the rule is in constant_actions_
+  /// prepare(): what firing a rule takes, per rule, in one place.
+  struct Firing {
+    /// Its constant_actions_ when they are all its actions, and none counts
+    /// against max_proposals: the Fire instruction hands them over itself.
+    const Emitted* actions = nullptr;
+    uint32_t count = 0;  ///< of actions
+    int32_t group = -1;
+    bool stop = false;
+  };
+  std::vector<Firing> firing_;
   size_t field_slots_ = 0;            ///< the schema's fields (begin)
   LinkedRules linked_;   ///< see prepare()
   bool prepared_ = false;
