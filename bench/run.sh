@@ -13,6 +13,16 @@ mkdir -p "$work"
 echo "== evaluation alone (Google Benchmark, 100k records in memory)"
 build-bench/bench/eval_bench --data "$work/customers_100000.csv" --benchmark_min_time=2
 
+# The same rules over 8 rows repeated: the branch predictor learns their
+# outcomes, so the difference from the run above is what its misses cost.
+rows8="$work/rows8.csv"
+if [ ! -f "$rows8" ]; then
+  head -n 9 "$work/customers_100000.csv" |
+    awk 'NR == 1 { print; next } { row[NR] = $0 } END { for (i = 0; i < 12500; i++) for (j = 2; j <= 9; j++) print row[j] }' > "$rows8"
+fi
+echo "== evaluation alone over 8 rows repeated (branch outcomes that repeat)"
+build-bench/bench/eval_bench --data "$rows8" --benchmark_filter=BM_EvaluateBatches --benchmark_min_time=2
+
 echo "== whole process, $rows records (compare.py)"
 python3 ../shared/bench/compare.py build-bench/kairos --rows "$rows" --runs "$runs" --work "$work"
 
