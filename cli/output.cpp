@@ -1,5 +1,7 @@
 #include "cli/output.hpp"
 
+#include "cli/commands.hpp"
+
 #include <fmt/format.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -22,9 +24,12 @@ namespace {
 /// to finish before it can free the old file: 20-40 ms of serial time per
 /// run of an 85 MB output. Like rename(), this makes no promise of
 /// durability after a crash; Kairos does not sync its output. Returns false
-/// when the target does not exist or the file system cannot exchange names:
-/// the caller renames instead.
+/// when the target is not a regular file (missing, a directory, a symbolic
+/// link) or the file system cannot exchange names: the caller renames
+/// instead, which replaces a link itself and refuses a directory.
 bool exchange_into_place(const std::string& temp, const std::string& target) {
+  struct stat st {};
+  if (::lstat(target.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
   if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) != 0) return false;
   // The new file is in place; the old one now has the temporary name. A
   // failure to remove it would leave the old contents beside the output.
@@ -44,13 +49,13 @@ Output::Output(const std::string& path, bool atomic) : path_(path) {
   owned_ = true;
   if (!atomic) {
     file_ = std::fopen(path.c_str(), "wb");
-    if (!file_) throw std::runtime_error(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+    if (!file_) throw UsageError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
     return;
   }
   // The temporary sits beside the target so the final rename stays on one file system.
   temp_ = path + ".tmp.XXXXXX";
   const int fd = mkstemp(temp_.data());
-  if (fd < 0) throw std::runtime_error(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+  if (fd < 0) throw UsageError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
   const mode_t mask = umask(0);
   umask(mask);
   fchmod(fd, 0666 & ~mask);
@@ -65,20 +70,20 @@ Output::~Output() {
 void Output::write(std::string_view bytes) {
   if (bytes.empty()) return;
   if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
-    throw std::runtime_error(fmt::format("cannot write '{}': {}", path_.empty() ? "standard output" : path_,
+    throw UsageError(fmt::format("cannot write '{}': {}", path_.empty() ? "standard output" : path_,
                                          std::strerror(errno)));
   }
 }
 
 void Output::commit() {
-  if (std::fflush(file_) != 0) throw std::runtime_error(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
+  if (std::fflush(file_) != 0) throw UsageError(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
   if (!owned_) return;
   const int closed = std::fclose(file_);
   file_ = nullptr;
-  if (closed != 0) throw std::runtime_error(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
+  if (closed != 0) throw UsageError(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
   if (!temp_.empty()) {
     if (!exchange_into_place(temp_, path_) && std::rename(temp_.c_str(), path_.c_str()) != 0) {
-      throw std::runtime_error(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
+      throw UsageError(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
     }
   }
   committed_ = true;

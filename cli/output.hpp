@@ -16,7 +16,8 @@ class Output {
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
 
-  /// Writes bytes; throws std::runtime_error on a write error.
+  /// Writes bytes. Every error of the file (it cannot be made, written or
+  /// put in place) throws UsageError, which exits with status 2.
   void write(std::string_view bytes);
   /// Flushes and, for a file, moves the temporary file into place.
   void commit();

@@ -159,6 +159,29 @@ BOOST_AUTO_TEST_CASE(csv_output_and_atomic_out_file) {
   fs::remove(out);
 }
 
+BOOST_AUTO_TEST_CASE(an_out_file_that_is_a_directory_is_refused_and_left_alone) {
+  const std::string out = temp_path("out-dir");
+  fs::remove_all(out);
+  fs::create_directory(out);
+  std::ofstream(out + "/inside") << "kept\n";
+  const Result r = shell(kairos() + " run " + source("playbooks/expansion.play") + " --data " +
+                         source("examples/customers.csv") + " --as-of 2026-01-15 --quiet --out " + out + " 2>&1");
+  BOOST_TEST(r.status == 2);
+  BOOST_TEST(r.out.find("cannot write '" + out + "'") != std::string::npos, r.out);
+  BOOST_TEST(fs::is_directory(out));
+  BOOST_TEST(read(out + "/inside") == "kept\n");
+  BOOST_TEST(temporaries_beside(out) == 0);
+  fs::remove_all(out);
+
+  // A folder that does not exist: the same status, before any record is read.
+  const std::string missing = out + "/no/such/folder/actions.jsonl";
+  const Result m = shell(kairos() + " run " + source("playbooks/expansion.play") + " --data " +
+                         source("examples/customers.csv") + " --quiet --out " + missing + " 2>&1");
+  BOOST_TEST(m.status == 2);
+  BOOST_TEST(m.out.find("cannot write '" + missing + "': No such file or directory") != std::string::npos, m.out);
+  BOOST_TEST(m.out.find("internal error") == std::string::npos, m.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_run_leaves_an_existing_output_file_alone) {
   const std::string out = temp_path("kept.jsonl");
   std::ofstream(out) << "the previous output\n";
