@@ -71,7 +71,7 @@ void Output::write(std::string_view bytes) {
   if (bytes.empty()) return;
   if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
     throw UsageError(fmt::format("cannot write '{}': {}", path_.empty() ? "standard output" : path_,
-                                         std::strerror(errno)));
+                                 std::strerror(errno)));
   }
 }
 

@@ -863,7 +863,7 @@ void Vm::prepare() {
       }
       constant_actions_[r].push_back(e);
     }
-    // Every action constant, none counted against max_proposals: fire() hands them over.
+    // Every action constant, none counted against max_proposals: Fire hands them over.
     bool constant = true;
     for (size_t k = 0; k < rule.actions.size(); ++k) {
       constant = constant && constant_actions_[r][k].rule != nullptr &&
@@ -899,11 +899,7 @@ void Vm::run(const Record& record, ActionSink& sink, RuleTrace* trace) {
 bool Vm::fire(uint32_t index) {
   const CompiledRule& rule = program_.rules[index];
   if (rule.group >= 0) group_epoch_[static_cast<size_t>(rule.group)] = epoch_;
-  const Firing& f = firing_[index];
-  if (f.actions != nullptr) {
-    for (uint32_t k = 0; k < f.count; ++k) sink_->action(program_, *record_, f.actions[k]);
-    actions_[index] += f.count;
-  } else if (!rule.actions.empty()) {
+  if (!rule.actions.empty()) {
     emit_actions(rule, index, *record_, *sink_, proposals_, &constant_actions_[index]);
     if (ctx_.warnings != warnings_seen_) {
       warnings_[index] += ctx_.warnings - warnings_seen_;

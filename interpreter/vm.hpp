@@ -95,7 +95,9 @@ class Vm {
                     int64_t& proposals, const std::vector<Emitted>* constant = nullptr);
   /// Links the rules and sizes everything for run() (once).
   void prepare();
-  /// The rule at `index` of the linked stream fired; true when it stops.
+  /// The rule at `index` of the linked stream fired, and it has actions that
+  /// are computed (the Fire instruction hands constant ones over itself);
+  /// true when it stops.
   bool fire(uint32_t index);
   /// run() with a trace: one rule at a time, through each condition's own code.
   void run_traced(const Record& record, ActionSink& sink, RuleTrace& trace);
