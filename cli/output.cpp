@@ -39,6 +39,11 @@ bool exchange_into_place(const std::string& temp, const std::string& target) {
   return true;
 }
 
+/// The error of an output file that cannot be made, written or put in place.
+UsageError cannot_write(const std::string& name) {
+  return UsageError(fmt::format("cannot write '{}': {}", name, std::strerror(errno)));
+}
+
 }  // namespace
 
 Output::Output(const std::string& path, bool atomic) : path_(path) {
@@ -49,13 +54,13 @@ Output::Output(const std::string& path, bool atomic) : path_(path) {
   owned_ = true;
   if (!atomic) {
     file_ = std::fopen(path.c_str(), "wb");
-    if (!file_) throw UsageError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+    if (!file_) throw cannot_write(path);
     return;
   }
   // The temporary sits beside the target so the final rename stays on one file system.
   temp_ = path + ".tmp.XXXXXX";
   const int fd = mkstemp(temp_.data());
-  if (fd < 0) throw UsageError(fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+  if (fd < 0) throw cannot_write(path);
   const mode_t mask = umask(0);
   umask(mask);
   fchmod(fd, 0666 & ~mask);
@@ -70,21 +75,18 @@ Output::~Output() {
 void Output::write(std::string_view bytes) {
   if (bytes.empty()) return;
   if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
-    throw UsageError(fmt::format("cannot write '{}': {}", path_.empty() ? "standard output" : path_,
-                                 std::strerror(errno)));
+    throw cannot_write(path_.empty() ? "standard output" : path_);
   }
 }
 
 void Output::commit() {
-  if (std::fflush(file_) != 0) throw UsageError(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
+  if (std::fflush(file_) != 0) throw cannot_write(path_);
   if (!owned_) return;
   const int closed = std::fclose(file_);
   file_ = nullptr;
-  if (closed != 0) throw UsageError(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
+  if (closed != 0) throw cannot_write(path_);
   if (!temp_.empty()) {
-    if (!exchange_into_place(temp_, path_) && std::rename(temp_.c_str(), path_.c_str()) != 0) {
-      throw UsageError(fmt::format("cannot write '{}': {}", path_, std::strerror(errno)));
-    }
+    if (!exchange_into_place(temp_, path_) && std::rename(temp_.c_str(), path_.c_str()) != 0) throw cannot_write(path_);
   }
   committed_ = true;
 }

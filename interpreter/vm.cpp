@@ -557,21 +557,18 @@ op_FieldMulConst: {
   NEXT();
 }
 op_Fire: {
-  // A rule whose actions are all constants (most are) fires here, without
-  // the call; the others go through fire().
+  // Actions that are all constants (most are) are handed over here; the
+  // others are evaluated by emit_computed().
   const Firing& f = firing_[in.a];
+  if (f.group >= 0) group_epoch_[static_cast<size_t>(f.group)] = epoch_;
   if (f.actions != nullptr) {
-    if (f.group >= 0) group_epoch_[static_cast<size_t>(f.group)] = epoch_;
     for (uint32_t k = 0; k < f.count; ++k) sink_->action(program_, *record_, f.actions[k]);
     actions_[in.a] += f.count;
-    if (f.stop) {
-      sp_ = base;
-      return Value::boolean(true);
-    }
-    NEXT();
+  } else {
+    sp_ = sp;
+    emit_computed(in.a);
   }
-  sp_ = sp;
-  if (fire(in.a)) {
+  if (f.stop) {
     sp_ = base;
     return Value::boolean(true);
   }
@@ -896,17 +893,14 @@ void Vm::run(const Record& record, ActionSink& sink, RuleTrace* trace) {
   execute(linked_.code.data(), 0);
 }
 
-bool Vm::fire(uint32_t index) {
+void Vm::emit_computed(uint32_t index) {
   const CompiledRule& rule = program_.rules[index];
-  if (rule.group >= 0) group_epoch_[static_cast<size_t>(rule.group)] = epoch_;
-  if (!rule.actions.empty()) {
-    emit_actions(rule, index, *record_, *sink_, proposals_, &constant_actions_[index]);
-    if (ctx_.warnings != warnings_seen_) {
-      warnings_[index] += ctx_.warnings - warnings_seen_;
-      warnings_seen_ = ctx_.warnings;
-    }
+  if (rule.actions.empty()) return;
+  emit_actions(rule, index, *record_, *sink_, proposals_, &constant_actions_[index]);
+  if (ctx_.warnings != warnings_seen_) {
+    warnings_[index] += ctx_.warnings - warnings_seen_;
+    warnings_seen_ = ctx_.warnings;
   }
-  return rule.has_stop;
 }
 
 void Vm::note_warnings(const Instr* code, uint32_t pc) {

@@ -95,10 +95,9 @@ class Vm {
                     int64_t& proposals, const std::vector<Emitted>* constant = nullptr);
   /// Links the rules and sizes everything for run() (once).
   void prepare();
-  /// The rule at `index` of the linked stream fired, and it has actions that
-  /// are computed (the Fire instruction hands constant ones over itself);
-  /// true when it stops.
-  bool fire(uint32_t index);
+  /// Emits the actions of rule `index` of the linked stream, which fired,
+  /// when they are not all constants (Fire hands those over itself).
+  void emit_computed(uint32_t index);
   /// run() with a trace: one rule at a time, through each condition's own code.
   void run_traced(const Record& record, ActionSink& sink, RuleTrace& trace);
   /// Counts new warnings for the rule whose linked code holds instruction
@@ -133,7 +132,9 @@ class Vm {
   /// are all constants (most are: `tag "advocate"`), so firing only hands it
   /// over; null rule in it for the others.
   std::vector<std::vector<Emitted>> constant_actions_;
-  /// prepare(): what firing a rule takes, per rule, in one place.
+  /// prepare(): what the Fire instruction needs of each rule, copied into
+  /// one small record (group and stop are the rule's own) so that firing
+  /// reads one cache line.
   struct Firing {
     /// Its constant_actions_ when they are all its actions, and none counts
     /// against max_proposals: the Fire instruction hands them over itself.
