@@ -66,29 +66,83 @@ size_t ByteSource::refill(size_t keep) {
     dropped_ += drop;
   }
   if (eof_) return drop;
-  if (buf_.size() - end_ < kMinRead + kPadding) buf_.resize(std::max(kChunk, buf_.size() * 2));
+  // A carried CR (see lone_cr_as_lf) takes one byte more than end_.
+  if (buf_.size() - end_ < kMinRead + kPadding + 1) buf_.resize(std::max(kChunk, buf_.size() * 2));
   for (;;) {
-    size_t want = buf_.size() - kPadding - end_;
+    const size_t from = end_;
+    if (carry_cr_) buf_[end_] = '\r';
+    const size_t carried = carry_cr_ ? 1 : 0;
+    size_t want = buf_.size() - kPadding - end_ - carried;
     if (cap_ > 0 && want > cap_) want = cap_;
-    const ssize_t n = ::read(fd_, buf_.data() + end_, want);
+    const ssize_t n = ::read(fd_, buf_.data() + end_ + carried, want);
     if (n > 0) {
-      end_ += static_cast<size_t>(n);
-      break;
+      end_ += carried + static_cast<size_t>(n);
+      carry_cr_ = false;
+      if (cr_mode_) translate_cr(from);
+      if (end_ > from) break;
+      continue;  // only a CR came, carried again
     }
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) error_ = fmt::format("cannot read '{}': {}", name_, std::strerror(errno));
+    if (carry_cr_) {  // a CR at the very end is a line end too
+      buf_[end_++] = '\n';
+      carry_cr_ = false;
+    }
+    if (n < 0) fail(errno);
     eof_ = true;
     break;
   }
   return drop;
 }
 
+void ByteSource::fail(int error) {
+  error_ = fmt::format("cannot read '{}' at byte {}: {}", name_, dropped_ + end_, std::strerror(error));
+  // The input ends before the failed read, at its last complete line: a row
+  // cut short by the error must not be taken for a whole one.
+  while (end_ > 0 && buf_[end_ - 1] != '\n') --end_;
+}
+
+void ByteSource::translate_cr(size_t from) {
+  char* d = buf_.data();
+  for (size_t i = from; i < end_; ++i) {
+    if (d[i] == '"') {
+      in_quotes_ = !in_quotes_;
+    } else if (d[i] == '\r' && !in_quotes_) {
+      if (i + 1 < end_) {
+        if (d[i + 1] != '\n') d[i] = '\n';
+      } else {
+        carry_cr_ = true;  // whether a LF follows is told by the next read
+        --end_;
+      }
+    }
+  }
+}
+
+bool ByteSource::lone_cr_as_lf() {
+  const char* d = buf_.data();
+  bool quoted = false;
+  for (size_t i = 0; i < end_; ++i) {
+    if (d[i] == '"') {
+      quoted = !quoted;
+    } else if (!quoted && (d[i] == '\n' || d[i] == '\r')) {
+      if (d[i] == '\n' || (i + 1 < end_ && d[i + 1] == '\n')) return false;
+      if (i + 1 == end_ && !eof_) return false;  // CR LF split by the read: not told
+      cr_mode_ = true;
+      in_quotes_ = false;
+      translate_cr(0);
+      return true;
+    }
+  }
+  return false;
+}
+
 bool ByteSource::rewind() {
-  if (dropped_ == 0) return true;
-  if (::lseek(fd_, 0, SEEK_SET) != 0) return false;
+  if (dropped_ == 0 && !cr_mode_) return true;
+  if (::lseek(fd_, 0, SEEK_SET) != 0) return dropped_ == 0;
   end_ = 0;
   dropped_ = 0;
   eof_ = false;
+  carry_cr_ = false;
+  in_quotes_ = false;
   error_.clear();
   return true;
 }

@@ -57,7 +57,8 @@ class ByteSource {
   size_t size() const { return end_; }
   /// True once the input is exhausted (or failed: see error()).
   bool eof() const { return eof_; }
-  /// The read error that ended the input, or empty.
+  /// The read error that ended the input ("cannot read 'F' at byte N: …"),
+  /// or empty. The bytes end at the last line end before the error.
   const std::string& error() const { return error_; }
   /// Drops the bytes before `keep` (all kept while pinned) and reads more.
   /// Returns how many bytes were dropped: subtract it from every offset.
@@ -69,6 +70,14 @@ class ByteSource {
   bool rewind();
   /// Reads the rest of the input into one string (YAML is loaded whole).
   std::string read_all();
+  /// The file's name as the user gave it, for messages.
+  const std::string& name() const { return name_; }
+  /// When the first line end of the buffered bytes (outside double quotes)
+  /// is a CR alone, as in old spreadsheet exports, reads every lone CR
+  /// outside double quotes as a line feed from here on, the buffered bytes
+  /// included, and returns true. A CR inside quotes is kept. Call it after
+  /// the first refill(), before any byte is consumed.
+  bool lone_cr_as_lf();
   /// For tests: every read(2) asks for at most `n` bytes (0: no cap), so
   /// small inputs cross the refill boundaries.
   void cap_reads(size_t n) { cap_ = n; }
@@ -84,6 +93,14 @@ class ByteSource {
   size_t cap_ = 0;
   uint64_t dropped_ = 0;
   std::string error_;
+  bool cr_mode_ = false;    ///< lone CRs are read as LFs
+  bool in_quotes_ = false;  ///< cr_mode_: the bytes so far opened a quote
+  bool carry_cr_ = false;   ///< cr_mode_: a CR held back until the next byte is known
+
+  /// Records a failed read(2): error_, and the input cut to its last line end.
+  void fail(int error);
+  /// cr_mode_: turns lone CRs in data()[from, size()) into LFs.
+  void translate_cr(size_t from);
 };
 
 inline bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }

@@ -614,11 +614,16 @@ class CsvReader final : public RecordReader {
       done_ = true;
       return;
     }
-    if (r == CsvParser::Row::Unterminated) header_problem_ = "unterminated quoted field in the header";
-    if (r == CsvParser::Row::TooLong) header_problem_ = kHeaderTooLong;
+    if (r == CsvParser::Row::Unterminated || r == CsvParser::Row::TooLong) {
+      // No row can be told apart from the header: the file cannot be read.
+      failure_ = fmt::format("cannot read '{}': line {}: {}", src.name(), parser_.line(),
+                             r == CsvParser::Row::TooLong ? std::string(kHeaderTooLong)
+                                                          : "the header has a quoted field that is never closed");
+      done_ = true;
+      return;
+    }
     Arena arena;
     for (size_t j = 0; j < parser_.count(); ++j) header_.emplace_back(parser_.cell(j, arena));
-    header_line_ = parser_.line();
     column_.assign(schema.fields.size(), -1);
     for (size_t i = 0; i < schema.fields.size(); ++i) {
       const auto it = std::find(header_.begin(), header_.end(), schema.fields[i].source);
@@ -646,6 +651,8 @@ class CsvReader final : public RecordReader {
       if (slot.column >= 0 && keeps_text(f)) copies_text_ = true;
     }
   }
+
+  std::string failure() const override { return failure_.empty() ? src_.error() : failure_; }
 
   Status next(Record& out, Rejection& rejected) override {
     out.arena.reset();
@@ -677,7 +684,7 @@ class CsvReader final : public RecordReader {
     while (raw.rows.size() < max_rows && raw.text.size() < kRawBatchBytes) {
       // Most rows are plain: only their end is found here, and convert()
       // splits them on the thread that converts them.
-      if (header_problem_.empty() && !done_ && parser_.next_plain(kRowCopyBytes)) {
+      if (!done_ && parser_.next_plain(kRowCopyBytes)) {
         RawRows::Row& row = raw.rows.emplace_back();
         row.line = parser_.line();
         row.index = ++index_;
@@ -806,21 +813,10 @@ class CsvReader final : public RecordReader {
   /// Record when the parser holds a row to convert. `scratch` holds the
   /// text of a rejected row's key until the rejection is filled.
   Status read_row(Arena& scratch, Rejection& rejected) {
-    if (!header_problem_.empty()) {
-      reject(rejected, header_line_, "", "", "", std::move(header_problem_));
-      header_problem_.clear();
-      done_ = true;
-      ++index_;
-      return Status::Rejected;
-    }
     if (done_) return Status::End;
     const CsvParser::Row r = parser_.next();
     if (r == CsvParser::Row::End) {
       done_ = true;
-      if (!src_.error().empty()) {
-        reject(rejected, parser_.line() + 1, "", "", "", src_.error());
-        return Status::Rejected;
-      }
       return Status::End;
     }
     ++index_;
@@ -1026,7 +1022,6 @@ class CsvReader final : public RecordReader {
   bool copies_text_ = false;  ///< some value may point at its cell's text
   int key_column_ = -1;
   int key_slot_ = -1;  ///< the schema field of the key, when it has a column
-  uint64_t header_line_ = 1;
 
   // The state of reading, written on every row, starts a cache line of its
   // own: sharing one with the fields above made every row of the reading
@@ -1036,7 +1031,7 @@ class CsvReader final : public RecordReader {
   CsvParser parser_;
   uint64_t index_ = 0;
   bool done_ = false;
-  std::string header_problem_;
+  std::string failure_;  ///< the header cannot be read
   std::string reason_;
   Arena scratch_;  ///< read_raw(): the keys of rejected rows
 };
@@ -1049,6 +1044,7 @@ class CsvInput final : public DataInput {
   /// kept), typed from the first kInferValues rows (fewer when they hold
   /// more than kMaxInferBytes, or a row longer than kMaxRecordBytes comes).
   Schema infer_schema() override {
+    detect_line_ends();
     if (!src_->rewind()) throw std::logic_error("infer_schema() after standard input was read");
     src_->pin(true);
     CsvParser parser(*src_, scanner_, false);
@@ -1091,11 +1087,27 @@ class CsvInput final : public DataInput {
   }
 
   std::unique_ptr<RecordReader> reader(const Schema& schema) override {
+    detect_line_ends();
     if (!src_->rewind()) throw std::logic_error("standard input can be read only once");
     return std::make_unique<CsvReader>(*src_, schema, scanner_);
   }
 
  private:
+  /// Before the first byte is read as CSV: a file whose first line ends
+  /// with a lone CR (old spreadsheet exports) has CR line ends throughout.
+  void detect_line_ends() {
+    if (detected_) return;
+    detected_ = true;
+    const auto has_line_end = [&] {
+      const char* d = src_->data();
+      const size_t n = src_->size();
+      return std::memchr(d, '\n', n) != nullptr || (n > 1 && std::memchr(d, '\r', n - 1) != nullptr);
+    };
+    while (!src_->eof() && src_->size() < kMaxRecordBytes && !has_line_end()) src_->refill(0);
+    src_->lone_cr_as_lf();
+  }
+
+  bool detected_ = false;
   std::unique_ptr<ByteSource> src_;
   CsvScanner scanner_;
 };

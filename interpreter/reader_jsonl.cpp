@@ -280,25 +280,28 @@ class JsonlReader final : public RecordReader {
     for (const FieldSpec& f : schema.fields) paths_.emplace_back(f.source);
   }
 
+  std::string failure() const override { return src_.error(); }
+
   Status next(Record& out, Rejection& rejected) override {
     out.arena.reset();
     std::string_view text;
     uint64_t line = 0;
     do {
-      if (!lines_.next(text, line)) {
-        if (!src_.error().empty() && !error_reported_) {
-          error_reported_ = true;
-          reject(rejected, lines_.line() + 1, "", "", "", src_.error());
-          return Status::Rejected;
-        }
-        return Status::End;
-      }
+      if (!lines_.next(text, line)) return Status::End;
     } while (!lines_.too_long() && is_blank(text));
     ++index_;
     out.index = index_;
     out.line = line;
     if (lines_.too_long()) {
       reject(rejected, line, "", "", text, kRecordTooLong);
+      return Status::Rejected;
+    }
+    // The JSON parser would take a NUL byte for the end of its input and
+    // ignore the rest of the line; JSON text never holds one unescaped.
+    if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
+      reject(rejected, line, "", "", text,
+             fmt::format("a NUL byte at column {}: JSON text cannot hold one (write \\u0000 inside a string)",
+                         static_cast<const char*>(nul) - text.data() + 1));
       return Status::Rejected;
     }
     try {
@@ -357,7 +360,6 @@ class JsonlReader final : public RecordReader {
   std::vector<JsonPath> paths_;
   json doc_;
   uint64_t index_ = 0;
-  bool error_reported_ = false;
   std::string reason_;
 };
 
@@ -425,6 +427,7 @@ class JsonlInput final : public DataInput {
       if (is_blank(text)) continue;
       ++records;
       // Lines that do not parse will be rejected; they tell nothing about the types.
+      if (std::memchr(text.data(), '\0', text.size()) != nullptr) continue;
       const auto doc = nlohmann::ordered_json::parse(text.begin(), text.end(), nullptr, false);
       if (doc.is_object()) guess_object(doc, "", guesser);
     }

@@ -234,7 +234,10 @@ struct Item {
 
 class YamlReader final : public RecordReader {
  public:
-  YamlReader(const std::vector<Item>& items, const Schema& schema) : items_(items), schema_(schema) {}
+  YamlReader(const std::vector<Item>& items, const Schema& schema, const std::string& failure)
+      : items_(items), schema_(schema), failure_(failure) {}
+
+  std::string failure() const override { return failure_; }
 
   Status next(Record& out, Rejection& rejected) override {
     if (next_ >= items_.size()) return Status::End;
@@ -252,6 +255,7 @@ class YamlReader final : public RecordReader {
  private:
   const std::vector<Item>& items_;
   const Schema& schema_;
+  const std::string& failure_;
   size_t next_ = 0;
 };
 
@@ -271,7 +275,7 @@ class YamlInput final : public DataInput {
 
   std::unique_ptr<RecordReader> reader(const Schema& schema) override {
     load();
-    return std::make_unique<YamlReader>(items_, schema);
+    return std::make_unique<YamlReader>(items_, schema, src_->error());
   }
 
  private:
@@ -292,12 +296,14 @@ class YamlInput final : public DataInput {
     if (loaded_) return;
     loaded_ = true;
     const std::string text = src_->read_all();
+    // A YAML file is one document tree: part of it may read as whole
+    // records that are not, so a read error leaves no record at all.
+    if (!src_->error().empty()) return;
     try {
       add_documents(load_all_yaml(text), 0);
     } catch (const YAML::Exception& e) {
       recover(text, e);
     }
-    if (!src_->error().empty()) items_.push_back({YAML::Node(), 0, src_->error(), {}});
   }
 
   /// After a syntax error: reads each top-level `- ` item on its own, so one

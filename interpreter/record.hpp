@@ -71,6 +71,12 @@ class RecordReader {
   virtual ~RecordReader() = default;
   /// Reads the next record. Values stay valid until the next call.
   virtual Status next(Record& out, Rejection& rejected) = 0;
+  /// After End: why the input ended before its last byte, or empty. It is
+  /// a read error ("cannot read 'F' at byte N: …", the input then ends at
+  /// the last line end before it) or a file that cannot be read as its
+  /// format (a CSV header that is too long or never closes its quote). The
+  /// records before it were read; the caller fails the run (exit 2).
+  virtual std::string failure() const { return {}; }
 
   /// True when the reader splits reading into two stages so that records can
   /// be converted on other threads: read_raw() on one thread finds rows and
