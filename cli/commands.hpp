@@ -43,10 +43,37 @@ Action setup_fmt(CLI::App& app);
 /// Every command, in the order `kairos --help` lists them.
 const std::vector<Command>& commands();
 
-/// Opens a data file ("-" = standard input) in the format named by `format`
-/// (the option `flag`), else by the extension. Throws UsageError (exit 2)
-/// when the format is unknown or the file cannot be opened.
-std::unique_ptr<DataInput> open_data(const std::string& path, const std::string& format, const char* flag);
+/// A data file named on the command line ("-" = standard input). The
+/// constructor checks what can be checked without opening it (its format,
+/// named by `format` (the option `flag`) or else by its extension, and that
+/// it exists and is no directory) and throws UsageError (exit 2); input()
+/// opens it on first use. So a FIFO, whose opening waits for a writer, is
+/// opened only once the playbooks have compiled, and every error that needs
+/// no data is reported first.
+class DataFile {
+ public:
+  DataFile(std::string path, const std::string& format, const char* flag);
+  /// Opens the file on the first call; throws UsageError when it cannot.
+  DataInput& input();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  DataFormat format_;
+  std::unique_ptr<DataInput> input_;
+};
+
+/// Throws UsageError (exit 2) when a reader ended early (RecordReader::failure).
+void check_read(const RecordReader& reader);
+
+/// The files one command reads and writes, each with the option that names
+/// it. Throws UsageError (exit 2) when two of them are the same file (the
+/// same device and inode, whatever the spelling or links; for files not
+/// made yet, the same path once links are followed): `--errors` naming the
+/// `--data` file would empty the input before it is read. Standard input
+/// and output ("-" or empty), devices such as /dev/null and pipes may be
+/// named more than once: nothing in them is replaced or emptied.
+void refuse_same_files(const std::vector<std::pair<const char*, std::string>>& files);
 
 /// Parses YYYY-MM-DD for --as-of, or throws UsageError.
 int32_t parse_as_of(const std::string& text);

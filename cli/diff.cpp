@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "engine/diff.hpp"
@@ -36,14 +37,14 @@ bool same_schema(const Build& a, const Build& b) {
 
 int diff(const DiffOptions& o) {
   const int32_t as_of = o.as_of.empty() ? today_utc() : parse_as_of(o.as_of);
-  std::unique_ptr<DataInput> input = open_data(o.data, o.data_format, "--data-format");
+  DataFile data(o.data, o.data_format, "--data-format");
 
   Engine engine;
   BuildOptions bo;
   if (!o.schema.empty()) bo.schema_path = o.schema;
   std::shared_ptr<const Schema> inferred;
   bo.infer_schema = [&] {
-    if (!inferred) inferred = std::make_shared<const Schema>(input->infer_schema());
+    if (!inferred) inferred = std::make_shared<const Schema>(data.input().infer_schema());
     return inferred;
   };
   Build old_build = engine.compile({o.old_playbook}, bo);
@@ -54,8 +55,8 @@ int diff(const DiffOptions& o) {
   }
 
   Differ differ(*old_build.programs[0], *new_build.programs[0], engine.registry(), as_of, o.limit);
-  std::unique_ptr<RecordReader> old_reader = input->reader(*old_build.schema);
-  std::unique_ptr<DataInput> second_input;
+  std::unique_ptr<RecordReader> old_reader = data.input().reader(*old_build.schema);
+  std::optional<DataFile> second_data;
   std::unique_ptr<RecordReader> new_reader;
   if (!same_schema(old_build, new_build)) {
     if (o.data == "-") {
@@ -63,11 +64,13 @@ int diff(const DiffOptions& o) {
           "the two versions use different schemas, so the data is read twice; "
           "standard input can be read only once (pass a file, or --schema)");
     }
-    second_input = open_data(o.data, o.data_format, "--data-format");
-    new_reader = second_input->reader(*new_build.schema);
+    second_data.emplace(o.data, o.data_format, "--data-format");
+    new_reader = second_data->input().reader(*new_build.schema);
   }
 
   diff_records(differ, *old_reader, new_reader.get());
+  check_read(*old_reader);
+  if (new_reader) check_read(*new_reader);
 
   const DiffReport report = differ.report();
   std::cout << (o.format == "json" ? render_diff_json(report) : render_diff_text(report, o.limit));

@@ -24,12 +24,12 @@ struct ExplainOptions {
 
 int explain(const ExplainOptions& o) {
   const int32_t as_of = o.as_of.empty() ? today_utc() : parse_as_of(o.as_of);
-  std::unique_ptr<DataInput> input = open_data(o.data, o.data_format, "--data-format");
+  DataFile data(o.data, o.data_format, "--data-format");
 
   Engine engine;
   BuildOptions bo;
   if (!o.schema.empty()) bo.schema_path = o.schema;
-  bo.infer_schema = [&] { return std::make_shared<const Schema>(input->infer_schema()); };
+  bo.infer_schema = [&] { return std::make_shared<const Schema>(data.input().infer_schema()); };
   bo.probes = true;
   Build build = engine.compile({o.playbook}, bo);
   if (!build.ok()) {
@@ -38,11 +38,12 @@ int explain(const ExplainOptions& o) {
   }
   const Program& program = *build.programs[0];
 
-  std::unique_ptr<RecordReader> reader = input->reader(*build.schema);
+  std::unique_ptr<RecordReader> reader = data.input().reader(*build.schema);
   Record record;
   Rejection rejection;
   switch (find_record(*reader, program, o.key, record, rejection)) {
     case FindStatus::NotFound: {
+      check_read(*reader);
       const Schema& s = *build.schema;
       std::cerr << fmt::format("kairos: no record in {} has the key '{}'{}\n", o.data, o.key,
                                s.key < s.fields.size() ? fmt::format(" (key field '{}')", s.fields[s.key].name) : "");

@@ -4,16 +4,74 @@
 
 #include <fmt/format.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 
 namespace kairos::cli {
 namespace {
+
+/// The temporary files that a signal ending the process must not leave
+/// behind: fixed slots, so the handler reads them without allocating or
+/// locking (a few outputs are open at once at most).
+constexpr size_t kTempSlots = 8;
+std::array<std::array<char, PATH_MAX>, kTempSlots> g_temp_paths;
+std::array<std::atomic<bool>, kTempSlots> g_temp_used;
+
+extern "C" void remove_temporaries_and_die(int sig) {
+  for (size_t i = 0; i < kTempSlots; ++i) {
+    if (g_temp_used[i].load(std::memory_order_acquire)) ::unlink(g_temp_paths[i].data());
+  }
+  // SA_RESETHAND put the default action back; the signal is delivered
+  // again when the handler returns, and ends the process as it would have.
+  ::raise(sig);
+}
+
+/// Installs the handler for the signals that end a run early (Ctrl-C, kill,
+/// a closed terminal, a closed pipe), except those the process was started
+/// ignoring (nohup): they stay ignored.
+void install_signal_handlers() {
+  static bool installed = false;
+  if (installed) return;
+  installed = true;
+  for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) {
+    struct sigaction old {};
+    if (::sigaction(sig, nullptr, &old) != 0 || old.sa_handler == SIG_IGN) continue;
+    struct sigaction sa {};
+    sa.sa_handler = remove_temporaries_and_die;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    ::sigaction(sig, &sa, nullptr);
+  }
+}
+
+/// Registers `path` for removal on a signal; returns its slot, or -1 when
+/// every slot is taken (the file is then removed on normal exits only).
+int register_temporary(const std::string& path) {
+  if (path.size() >= PATH_MAX) return -1;
+  install_signal_handlers();
+  for (size_t i = 0; i < kTempSlots; ++i) {
+    if (g_temp_used[i].load(std::memory_order_relaxed)) continue;
+    std::memcpy(g_temp_paths[i].data(), path.c_str(), path.size() + 1);
+    g_temp_used[i].store(true, std::memory_order_release);
+    return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void unregister_temporary(int& slot) {
+  if (slot >= 0) g_temp_used[static_cast<size_t>(slot)].store(false, std::memory_order_release);
+  slot = -1;
+}
 
 /// Puts the finished temporary file in place of an existing `target` by
 /// swapping the two names in one step (RENAME_EXCHANGE), then removes the old
@@ -24,9 +82,8 @@ namespace {
 /// to finish before it can free the old file: 20-40 ms of serial time per
 /// run of an 85 MB output. Like rename(), this makes no promise of
 /// durability after a crash; Kairos does not sync its output. Returns false
-/// when the target is not a regular file (missing, a directory, a symbolic
-/// link) or the file system cannot exchange names: the caller renames
-/// instead, which replaces a link itself and refuses a directory.
+/// when the target is not a regular file (missing, a directory) or the file
+/// system cannot exchange names: the caller renames instead.
 bool exchange_into_place(const std::string& temp, const std::string& target) {
   struct stat st {};
   if (::lstat(target.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
@@ -44,6 +101,22 @@ UsageError cannot_write(const std::string& name) {
   return UsageError(fmt::format("cannot write '{}': {}", name, std::strerror(errno)));
 }
 
+/// `path` with its symbolic links followed (as far as they lead, so a link
+/// to a file not made yet gives that file's path). Throws on a loop.
+std::string follow_links(const std::string& path) {
+  std::filesystem::path p = path;
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return p.string();
+    std::error_code ec;
+    const std::filesystem::path link = std::filesystem::read_symlink(p, ec);
+    if (ec) return p.string();
+    p = link.is_absolute() ? link : p.parent_path() / link;
+  }
+  errno = ELOOP;
+  throw cannot_write(path);
+}
+
 }  // namespace
 
 Output::Output(const std::string& path, bool atomic) : path_(path) {
@@ -52,24 +125,48 @@ Output::Output(const std::string& path, bool atomic) : path_(path) {
     return;
   }
   owned_ = true;
-  if (!atomic) {
+  struct stat st {};
+  const bool exists = ::stat(path.c_str(), &st) == 0;
+  if (exists && S_ISDIR(st.st_mode)) {
+    errno = EISDIR;
+    throw cannot_write(path);
+  }
+  // A device, FIFO or socket is written as it is: replacing it by a file
+  // (as root, /dev/null) would destroy it.
+  if (!atomic || (exists && !S_ISREG(st.st_mode))) {
     file_ = std::fopen(path.c_str(), "wb");
     if (!file_) throw cannot_write(path);
     return;
   }
-  // The temporary sits beside the target so the final rename stays on one file system.
-  temp_ = path + ".tmp.XXXXXX";
+  // The temporary sits beside the file it replaces, so the final rename
+  // stays on one file system; a symbolic link keeps pointing at the new file.
+  target_ = follow_links(path);
+  temp_ = target_ + ".tmp.XXXXXX";
   const int fd = mkstemp(temp_.data());
-  if (fd < 0) throw cannot_write(path);
-  const mode_t mask = umask(0);
-  umask(mask);
-  fchmod(fd, 0666 & ~mask);
+  if (fd < 0) {
+    temp_.clear();
+    throw cannot_write(path);
+  }
+  temp_slot_ = register_temporary(temp_);
+  // A replaced file keeps its permissions; a new one gets the usual 0666 & ~umask.
+  mode_t mode = exists ? (st.st_mode & 07777) : 0;
+  if (!exists) {
+    const mode_t mask = umask(0);
+    umask(mask);
+    mode = 0666 & ~mask;
+  }
+  fchmod(fd, mode);
   file_ = fdopen(fd, "wb");
+  if (!file_) {
+    ::close(fd);
+    throw cannot_write(path);
+  }
 }
 
 Output::~Output() {
   if (owned_ && file_) std::fclose(file_);
   if (!temp_.empty() && !committed_) std::remove(temp_.c_str());
+  unregister_temporary(temp_slot_);
 }
 
 void Output::write(std::string_view bytes) {
@@ -80,15 +177,18 @@ void Output::write(std::string_view bytes) {
 }
 
 void Output::commit() {
-  if (std::fflush(file_) != 0) throw cannot_write(path_);
+  if (std::fflush(file_) != 0) throw cannot_write(path_.empty() ? "standard output" : path_);
   if (!owned_) return;
   const int closed = std::fclose(file_);
   file_ = nullptr;
   if (closed != 0) throw cannot_write(path_);
   if (!temp_.empty()) {
-    if (!exchange_into_place(temp_, path_) && std::rename(temp_.c_str(), path_.c_str()) != 0) throw cannot_write(path_);
+    if (!exchange_into_place(temp_, target_) && std::rename(temp_.c_str(), target_.c_str()) != 0) {
+      throw cannot_write(path_);
+    }
   }
   committed_ = true;
+  unregister_temporary(temp_slot_);
 }
 
 }  // namespace kairos::cli

@@ -56,7 +56,8 @@ std::string describe_schema(const Schema& s) {
 int run(const RunOptions& o) {
   const int32_t as_of = o.as_of.empty() ? today_utc() : parse_as_of(o.as_of);
   if (o.threads < 1) throw UsageError("--threads must be 1 or more");
-  std::unique_ptr<DataInput> input = open_data(o.data, o.format, "--format");
+  refuse_same_files({{"--data", o.data}, {"--out", o.out}, {"--errors", o.errors}});
+  DataFile data(o.data, o.format, "--format");
 
   Engine engine;
   BuildOptions bo;
@@ -64,7 +65,7 @@ int run(const RunOptions& o) {
   bool inferred = false;
   bo.infer_schema = [&] {
     inferred = true;
-    return std::make_shared<const Schema>(input->infer_schema());
+    return std::make_shared<const Schema>(data.input().infer_schema());
   };
   Build build = engine.compile(o.playbooks, bo);
   if (!build.ok()) {
@@ -86,7 +87,7 @@ int run(const RunOptions& o) {
   po.format = o.output == "csv" ? OutputFormat::Csv : OutputFormat::Jsonl;
   po.facts = !o.no_facts;
 
-  std::unique_ptr<RecordReader> reader = input->reader(*build.schema);
+  std::unique_ptr<RecordReader> reader = data.input().reader(*build.schema);
   const auto start = std::chrono::steady_clock::now();
   const PipelineStats stats = run_pipeline(
       build, engine.registry(), as_of, *reader, po,
@@ -98,8 +99,13 @@ int run(const RunOptions& o) {
         }
       },
       [&](const Rejection& r) { errors_out.write(rejection_json(r)); });
-  out.write(pending);
-  out.commit();
+  // A read error fails the run after the summary of what was read; the
+  // actions written so far are not put in place of --out.
+  const std::string failure = reader->failure();
+  if (failure.empty()) {
+    out.write(pending);
+    out.commit();
+  }
   errors_out.commit();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const uint64_t evaluated = stats.evaluated, rejected = stats.rejected;
@@ -125,8 +131,13 @@ int run(const RunOptions& o) {
       s += fmt::format("kairos: {} record{} rejected{}\n", rejected, rejected == 1 ? " was" : "s were",
                        o.errors.empty() ? " (listed above)" : fmt::format(" (listed in {})", o.errors));
     }
+    if (!failure.empty()) {
+      s += fmt::format("kairos: the input ended early, so the run failed{}\n",
+                       o.out.empty() ? "" : fmt::format("; '{}' is left as it was", o.out));
+    }
     std::cerr << s;
   }
+  if (!failure.empty()) throw UsageError(failure);
   return o.strict && rejected > 0 ? kExitRejected : kExitOk;
 }
 

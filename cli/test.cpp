@@ -27,6 +27,12 @@ int test(const TestOptions& o) {
   std::vector<std::string> missing;
   const std::vector<std::string> files = find_test_files(paths, missing);
   if (!missing.empty()) throw UsageError(fmt::format("no such file or directory: '{}'", missing.front()));
+  if (!o.junit.empty()) {
+    std::vector<std::pair<const char*, std::string>> named;
+    for (const std::string& f : files) named.emplace_back("test file", f);
+    named.emplace_back("--junit", o.junit);
+    refuse_same_files(named);
+  }
   // Opened first, so an unwritable report path fails before the tests run.
   std::optional<Output> junit;
   if (!o.junit.empty()) {
