@@ -32,7 +32,10 @@ struct alignas(64) Batch {
 class Evaluator {
  public:
   Evaluator(const Build& build, const Registry& registry, int32_t as_of, const PipelineOptions& o)
-      : runner_(build, registry, as_of), format_(o.format), csv_(unused_), jsonl_(unused_, o.facts) {}
+      : runner_(build, registry, as_of), format_(o.format), csv_(unused_), jsonl_(unused_, o.facts) {
+    csv_.dated(as_of);
+    jsonl_.dated(as_of);
+  }
 
   /// Evaluates the records of `b`, or, given the reader that split them,
   /// converts and evaluates its rows.
@@ -184,10 +187,14 @@ PipelineStats run_pipeline(const Build& build, const Registry& registry, int32_t
         }
         write(b.out);
       } catch (...) {
+        // Failed in the same hold of the lock that ends the writing, so no
+        // other thread starts writing the next batch in between.
         lock.lock();
         writing = false;
+        if (!failed) error = std::current_exception();
+        failed = true;
         lock.unlock();
-        fail(std::current_exception());
+        slot_free.notify_all();
         return;
       }
       lock.lock();
