@@ -34,6 +34,16 @@ static const char* subject_key(ast::ActionVerb verb) {
   }
 }
 
+/// The as-of date as ISO text.
+static std::string iso_date(int32_t days) {
+  char buf[16];
+  return std::string(buf, format_iso_date(days, buf));
+}
+
+void JsonlWriter::dated(int32_t as_of) { date_ = ",\"date\":\"" + iso_date(as_of) + "\""; }
+
+void CsvWriter::dated(int32_t as_of) { tail_ = "," + iso_date(as_of) + ",\n"; }
+
 const JsonlWriter::Parts& JsonlWriter::parts(const Program& program, const Emitted& e) {
   bool fresh;
   Parts& p = parts_.get(program, e.action, fresh);
@@ -87,6 +97,7 @@ void JsonlWriter::action(const Program& program, const Record& record, const Emi
     o += p.options[i];
     append_json_value(o, e.options[i]);
   }
+  o += date_;
   if (facts_) {
     if (p.facts.empty()) o += ",\"facts\":{";
     for (size_t i = 0; i < p.facts.size(); ++i) {
@@ -140,7 +151,7 @@ void CsvWriter::action(const Program& program, const Record& record, const Emitt
       if (e.action->options[i].name == c) field(e.options[i]);
     }
   }
-  out += '\n';
+  out += tail_;
 }
 
 }  // namespace kairos

@@ -42,6 +42,9 @@ class JsonlWriter : public ActionSink {
   JsonlWriter(std::string& out, bool facts) : out_(&out), facts_(facts) {}
   /// Writes into `out` from now on (what was made of the actions is kept).
   void into(std::string& out) { out_ = &out; }
+  /// Every action from now on carries `"date"`: the run's as-of date (SPEC
+  /// §10, so that runs' outputs concatenate into a history).
+  void dated(int32_t as_of);
   void action(const Program& program, const Record& record, const Emitted& emitted) override;
 
  private:
@@ -57,18 +60,24 @@ class JsonlWriter : public ActionSink {
 
   std::string* out_;
   bool facts_;
+  std::string date_;  ///< ,"date":"YYYY-MM-DD" once dated()
   std::string key_;
   PerAction<Parts> parts_;
 };
 
-/// The CSV columns key,playbook,rule,action,kind,subject,owner,due,discount,reason.
+/// The CSV columns key,playbook,rule,action,kind,subject,owner,due,discount,
+/// reason,date,holdout.
 class CsvWriter : public ActionSink {
  public:
   explicit CsvWriter(std::string& out) : out_(&out) {}
   /// The header line.
-  static const char* header() { return "key,playbook,rule,action,kind,subject,owner,due,discount,reason\n"; }
+  static const char* header() {
+    return "key,playbook,rule,action,kind,subject,owner,due,discount,reason,date,holdout\n";
+  }
   /// Writes into `out` from now on (what was made of the actions is kept).
   void into(std::string& out) { out_ = &out; }
+  /// The `date` column holds the run's as-of date from now on (else it is empty).
+  void dated(int32_t as_of);
   void action(const Program& program, const Record& record, const Emitted& emitted) override;
 
  private:
@@ -79,6 +88,7 @@ class CsvWriter : public ActionSink {
   void field(const Value& v);
 
   std::string* out_;
+  std::string tail_ = ",,\n";  ///< ,date,holdout and the line end
   std::string field_;
   PerAction<std::string> middles_;
 };

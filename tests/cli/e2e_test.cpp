@@ -141,7 +141,9 @@ BOOST_AUTO_TEST_CASE(csv_output_and_atomic_out_file) {
   BOOST_TEST(r.status == 0);
   BOOST_TEST(r.out.empty());
   const std::string csv = read(out);
-  BOOST_TEST(csv.rfind("key,playbook,rule,action,kind,subject,owner,due,discount,reason\n", 0) == 0u);
+  BOOST_TEST(csv.rfind("key,playbook,rule,action,kind,subject,owner,due,discount,reason,date,holdout\n", 0) == 0u);
+  // Every action carries the run's as-of date; none is held out.
+  BOOST_TEST(csv.find(",2026-01-15,\n") != std::string::npos);
   BOOST_TEST(std::count(csv.begin(), csv.end(), '\n') == 1 + 1967 + 2230 + 11 + 573 + 21);
   BOOST_TEST(temporaries_beside(out) == 0);
 

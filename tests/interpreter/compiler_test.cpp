@@ -728,6 +728,7 @@ BOOST_AUTO_TEST_CASE(csv_writer_writes_the_actions_of_many_rules) {
   Vm vm(*c->program, stdlib::builtins());
   std::string out, expected;
   CsvWriter w(out);
+  w.dated(20468);  // 2026-01-15
   for (const int health : {149, 0, 75, 149}) {
     auto rec = make_record(std::vector<Value>(8));
     const std::string key = "K" + std::to_string(health);  // the value points at it
@@ -735,7 +736,7 @@ BOOST_AUTO_TEST_CASE(csv_writer_writes_the_actions_of_many_rules) {
     rec->values[1] = Value::integer(health);
     vm.run(*rec, w);
     for (int i = 0; i <= health; ++i) {
-      expected += fmt::format("K{},\"north, \"\"east\"\"\",r{},tag,,\"t{}, x\",,,,\n", health, i, i);
+      expected += fmt::format("K{},\"north, \"\"east\"\"\",r{},tag,,\"t{}, x\",,,,,2026-01-15,\n", health, i, i);
     }
   }
   BOOST_TEST(out == expected);
