@@ -16,8 +16,11 @@ ASAN_BUILD ?= build-asan
 # each run for FUZZ_SECONDS; a crash, leak, timeout or violated property fails.
 FUZZ_BUILD    ?= build-fuzz
 FUZZ_SECONDS  ?= 120
+# Inputs up to 8 KB, except for the data readers, whose inputs are naturally
+# large (deep nesting, long rows): 300 KB.
 FUZZ_MAX_LEN  ?= 8192
-FUZZ_TARGETS  := fuzz_parser fuzz_csv fuzz_jsonl fuzz_schema fuzz_run
+FUZZ_DATA_MAX_LEN ?= 300000
+FUZZ_TARGETS  := fuzz_parser fuzz_csv fuzz_jsonl fuzz_schema fuzz_run fuzz_test_file
 FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
 
 .PHONY: all deps build demo test test-sanitize clean bench fuzz fuzz-deps
@@ -87,7 +90,8 @@ fuzz: fuzz-deps $(FUZZ_BUILD)/CMakeCache.txt
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
 	python3 tests/fuzz/make_corpus.py $(FUZZ_BUILD)/corpus
 	@failed=; for t in $(FUZZ_TARGETS); do \
-	  case $$t in fuzz_parser|fuzz_run) dict=play.dict;; fuzz_schema) dict=schema.dict;; *) dict=data.dict;; esac; \
+	  case $$t in fuzz_parser|fuzz_run) dict=play.dict;; fuzz_schema|fuzz_test_file) dict=schema.dict;; *) dict=data.dict;; esac; \
+	  case $$t in fuzz_csv|fuzz_jsonl) max_len=$(FUZZ_DATA_MAX_LEN);; *) max_len=$(FUZZ_MAX_LEN);; esac; \
 	  dirs=$(FUZZ_BUILD)/corpus/$$t; \
 	  for d in tests/fuzz/seeds/$$t tests/fuzz/regressions/$$t; do [ -d $$d ] && dirs="$$dirs $$d"; done; \
 	  mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/artifacts/$$t $(FUZZ_BUILD)/logs; \
@@ -95,7 +99,7 @@ fuzz: fuzz-deps $(FUZZ_BUILD)/CMakeCache.txt
 	  if ASAN_OPTIONS=hard_rss_limit_mb=2048:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	     timeout -k 30 $$(( $(FUZZ_SECONDS) + 600 )) \
 	     $(FUZZ_BUILD)/tests/fuzz/$$t $$dirs -dict=tests/fuzz/$$dict -max_total_time=$(FUZZ_SECONDS) \
-	       -max_len=$(FUZZ_MAX_LEN) -timeout=20 -rss_limit_mb=0 -malloc_limit_mb=2048 -print_final_stats=1 \
+	       -max_len=$$max_len -timeout=20 -rss_limit_mb=0 -malloc_limit_mb=2048 -print_final_stats=1 \
 	       -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t/ > $(FUZZ_BUILD)/logs/$$t.log 2>&1; then \
 	    grep -E '^Done|stat::number_of_executed_units|stat::peak_rss_mb' $(FUZZ_BUILD)/logs/$$t.log; \
 	  else \
