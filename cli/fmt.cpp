@@ -42,13 +42,16 @@ std::optional<std::string> read_text(const std::string& path, std::string& error
 
 /// Replaces the file at `path` (or the file a symbolic link there points to)
 /// with `text` atomically: a temporary file beside it, with the same
-/// permissions, is renamed over it. Returns an error message, or empty.
+/// permissions, is renamed over it. Anything but a regular file is refused.
+/// Returns an error message, or empty.
 std::string replace_file(const std::string& path, const std::string& text) {
   std::error_code ec;
   fs::path target = fs::canonical(path, ec);
   if (ec) return ec.message();
   struct stat st {};
   if (::stat(target.c_str(), &st) != 0) return std::strerror(errno);
+  // A FIFO or a device would be destroyed by the rename.
+  if (!S_ISREG(st.st_mode)) return "it is not a regular file (without --write, the formatted text goes to standard output)";
   std::string temp = target.string() + ".fmt.XXXXXX";
   const int fd = ::mkstemp(temp.data());
   if (fd < 0) return std::strerror(errno);

@@ -153,6 +153,17 @@ BOOST_AUTO_TEST_CASE(an_out_that_is_a_fifo_or_a_link_is_written_not_replaced) {
   BOOST_TEST(contains(file_text(xml), "<testsuites"), file_text(xml));
 }
 
+BOOST_AUTO_TEST_CASE(fmt_write_never_replaces_what_is_not_a_regular_file) {
+  const Scratch s;
+  const fs::path fifo = s.dir / "feed.play";
+  BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const Result r = shell("printf 'when   a  then tag \"x\"\\n' > " + fifo.string() + " & timeout 20 " + kKairos +
+                         " fmt --write " + fifo.string() + " 2>&1; status=$?; wait; exit $status");
+  BOOST_TEST(r.status == 1, r.out);
+  BOOST_TEST(contains(r.out, "cannot write the formatted file: it is not a regular file"), r.out);
+  BOOST_TEST(fs::is_fifo(fifo));
+}
+
 BOOST_AUTO_TEST_CASE(cr_only_line_ends_lose_no_record) {
   if (!fs::exists(std::string(KAIROS_SHARED_DIR) + "/data/telco-customer-churn.csv")) {
     BOOST_TEST_MESSAGE("../shared/data not found: skipped");
