@@ -42,8 +42,10 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Runs the shipped expansion playbook over the shipped example export.
-demo: build
+# Runs the shipped expansion playbook over the shipped example export; builds
+# only the kairos binary (the tests are built by `make test`).
+demo: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target kairos
 	$(BUILD)/kairos run playbooks/expansion.play --data examples/customers.csv \
 	  --as-of 2026-01-15 --output csv --out $(BUILD)/demo.csv
 	@echo; echo "first actions ($(BUILD)/demo.csv):"; head -n 12 $(BUILD)/demo.csv

@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -1303,7 +1304,17 @@ BOOST_AUTO_TEST_CASE(json_line_longer_than_16_mib) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_SUITE(real_data)
+/// The real exports sit in ../shared/data beside the checkout; without it
+/// these tests are skipped, and Boost.Test says why.
+struct SharedData {
+  boost::test_tools::assertion_result operator()(boost::unit_test::test_unit_id) const {
+    boost::test_tools::assertion_result found(std::filesystem::exists(KAIROS_SHARED_DIR "/data"));
+    found.message() << KAIROS_SHARED_DIR "/data not found (the shared data sets): skipped";
+    return found;
+  }
+};
+
+BOOST_AUTO_TEST_SUITE(real_data, *boost::unit_test::precondition(SharedData()))
 
 BOOST_AUTO_TEST_CASE(telco_customer_churn) {
   std::string error;
