@@ -103,7 +103,10 @@ BOOST_AUTO_TEST_CASE(telco_sample_with_a_schema) {
 }
 
 BOOST_AUTO_TEST_CASE(telco_sample_without_a_schema_infers_types) {
-  if (!have_shared()) return;
+  if (!have_shared()) {
+    BOOST_TEST_MESSAGE("../shared/data not found: skipped");
+    return;
+  }
   const std::string play = temp_path("infer.play");
   std::ofstream(play) << "rule long when tenure >= 60 and Contract == \"Two year\" then tag \"loyal\"\n"
                          "rule blank when TotalCharges is null then tag \"blank\"\n"
@@ -118,7 +121,10 @@ BOOST_AUTO_TEST_CASE(telco_sample_without_a_schema_infers_types) {
 }
 
 BOOST_AUTO_TEST_CASE(ravenstack_subscriptions_with_true_false_flags_and_blank_dates) {
-  if (!have_shared()) return;
+  if (!have_shared()) {
+    BOOST_TEST_MESSAGE("../shared/data not found: skipped");
+    return;
+  }
   const Result r = shell(kairos() + " run " + source("tests/data/ravenstack/subscriptions.play") + " --data " +
                          shared("data/ravenstack/ravenstack_subscriptions.csv") + " --as-of 2026-01-15 --quiet --strict");
   BOOST_TEST(r.status == 0);
@@ -133,7 +139,10 @@ BOOST_AUTO_TEST_CASE(ravenstack_subscriptions_with_true_false_flags_and_blank_da
 }
 
 BOOST_AUTO_TEST_CASE(csv_output_and_atomic_out_file) {
-  if (!have_shared()) return;
+  if (!have_shared()) {
+    BOOST_TEST_MESSAGE("../shared/data not found: skipped");
+    return;
+  }
   const std::string out = temp_path("telco.csv");
   fs::remove(out);
   const Result r = shell(kairos() + " run " + source("tests/data/telco/telco.play") + " --data " +
