@@ -35,6 +35,7 @@ struct RunOptions {
   bool quiet = false;
   bool verbose = false;
   int threads = 1;
+  uint64_t max_proposals = 0;
 };
 
 std::string rejection_json(const Rejection& r) {
@@ -86,6 +87,7 @@ int run(const RunOptions& o) {
   po.threads = o.threads;
   po.format = o.output == "csv" ? OutputFormat::Csv : OutputFormat::Jsonl;
   po.facts = !o.no_facts;
+  po.max_proposals = o.max_proposals;
 
   std::unique_ptr<RecordReader> reader = data.input().reader(*build.schema);
   const auto start = std::chrono::steady_clock::now();
@@ -127,6 +129,10 @@ int run(const RunOptions& o) {
         s += fmt::format("  {}: {} proposals dropped by max_proposals\n", program.name, stats.dropped_proposals[p]);
       }
     }
+    if (stats.dropped_run_wide > 0) {
+      s += fmt::format("kairos: {} proposal{} dropped by --max-proposals {}\n", stats.dropped_run_wide,
+                       stats.dropped_run_wide == 1 ? "" : "s", o.max_proposals);
+    }
     if (rejected > 0) {
       s += fmt::format("kairos: {} record{} rejected{}\n", rejected, rejected == 1 ? " was" : "s were",
                        o.errors.empty() ? " (listed above)" : fmt::format(" (listed in {})", o.errors));
@@ -149,13 +155,17 @@ Action setup_run(CLI::App& app) {
   app.add_option("--data", o->data, "data file (.csv, .jsonl, .ndjson, .yaml, .yml), or - for standard input")->required();
   app.add_option("--schema", o->schema, "record schema (overrides the playbook's)");
   app.add_option("--as-of", o->as_of, "the date today() returns (YYYY-MM-DD; default: today, UTC)");
-  app.add_option("--format", o->format, "data format when the extension does not tell (csv, jsonl, yaml)");
+  app.add_option("--format,--data-format", o->format,
+                 "data format when the extension does not tell (csv, jsonl, yaml)");
   app.add_option("--out", o->out, "write actions to this file (atomically) instead of standard output");
   app.add_option("--output", o->output, "output format")->check(CLI::IsMember({"jsonl", "csv"}));
   app.add_flag("--no-facts", o->no_facts, "leave the facts out of JSON output");
   app.add_option("--errors", o->errors, "write rejected records here (default: standard error)");
   app.add_flag("--strict", o->strict, "exit 3 when any record was rejected");
   app.add_option("--threads", o->threads, "threads that read, evaluate and write (default 1)");
+  app.add_option("--max-proposals", o->max_proposals,
+                 "at most N propose actions per record across all the playbooks, in the order given")
+      ->check(CLI::PositiveNumber);
   app.add_flag("--quiet", o->quiet, "no summary");
   app.add_flag("--verbose", o->verbose, "say what was inferred");
   return [o] { return run(*o); };

@@ -132,7 +132,8 @@ Build Engine::compile(const std::vector<std::string>& playbooks, const BuildOpti
   return build;
 }
 
-Runner::Runner(const Build& build, const Registry& registry, int32_t as_of_days) {
+Runner::Runner(const Build& build, const Registry& registry, int32_t as_of_days, uint64_t max_proposals)
+    : max_proposals_(max_proposals) {
   for (const std::shared_ptr<Program>& p : build.programs) {
     vms_.push_back(std::make_unique<Vm>(*p, registry));
     vms_.back()->set_today(as_of_days);
@@ -140,7 +141,28 @@ Runner::Runner(const Build& build, const Registry& registry, int32_t as_of_days)
 }
 
 void Runner::run(const Record& record, ActionSink& sink) {
-  for (std::unique_ptr<Vm>& vm : vms_) vm->run(record, sink);
+  if (max_proposals_ == 0) {
+    for (std::unique_ptr<Vm>& vm : vms_) vm->run(record, sink);
+    return;
+  }
+  if (dropped_.size() != vms_.size()) dropped_.resize(vms_.size());
+  limit_.next = &sink;
+  limit_.proposals = 0;
+  for (size_t p = 0; p < vms_.size(); ++p) {
+    limit_.program = p;
+    vms_[p]->run(record, limit_);
+  }
+}
+
+void Runner::ProposalLimit::action(const Program& program, const Record& record, const Emitted& emitted) {
+  if (emitted.action->verb == ast::ActionVerb::Propose && ++proposals > runner_.max_proposals_) {
+    std::vector<uint64_t>& counts = runner_.dropped_[this->program];
+    const size_t rule = static_cast<size_t>(emitted.rule - program.rules.data());
+    if (counts.size() <= rule) counts.resize(program.rules.size(), 0);
+    ++counts[rule];
+    return;
+  }
+  next->action(program, record, emitted);
 }
 
 int32_t today_utc() {

@@ -63,15 +63,41 @@ class Engine {
 /// Runs every program of a build over records, one VM per program.
 class Runner {
  public:
-  Runner(const Build& build, const Registry& registry, int32_t as_of_days);
+  /// `max_proposals` > 0: at most that many `propose` actions per record
+  /// across all the playbooks (`kairos run --max-proposals`), kept in the
+  /// order the playbooks are given, after each playbook's own policy.
+  Runner(const Build& build, const Registry& registry, int32_t as_of_days, uint64_t max_proposals = 0);
+  Runner(const Runner&) = delete;
+  Runner& operator=(const Runner&) = delete;
   /// Evaluates one record; actions of all playbooks go to `sink` in order.
   void run(const Record& record, ActionSink& sink);
   /// The VM of program i (for warnings, explain).
   Vm& vm(size_t i) { return *vms_[i]; }
   size_t size() const { return vms_.size(); }
+  /// Proposals of rule r (evaluation order) of program p dropped by the
+  /// run-wide limit; the VM counted them among the rule's actions.
+  uint64_t dropped(size_t p, size_t r) const {
+    return p < dropped_.size() && r < dropped_[p].size() ? dropped_[p][r] : 0;
+  }
 
  private:
+  /// Passes actions on until the record's proposals reach the limit.
+  class ProposalLimit final : public ActionSink {
+   public:
+    explicit ProposalLimit(Runner& runner) : runner_(runner) {}
+    void action(const Program& program, const Record& record, const Emitted& emitted) override;
+    ActionSink* next = nullptr;
+    uint64_t proposals = 0;  ///< of the current record
+    size_t program = 0;      ///< index of the program running
+
+   private:
+    Runner& runner_;
+  };
+
   std::vector<std::unique_ptr<Vm>> vms_;
+  uint64_t max_proposals_ = 0;
+  ProposalLimit limit_{*this};
+  std::vector<std::vector<uint64_t>> dropped_;  ///< [program][rule]
 };
 
 /// Reads a playbook file whole, refusing directories and files over the

@@ -32,7 +32,7 @@ struct alignas(64) Batch {
 class Evaluator {
  public:
   Evaluator(const Build& build, const Registry& registry, int32_t as_of, const PipelineOptions& o)
-      : runner_(build, registry, as_of), format_(o.format), csv_(unused_), jsonl_(unused_, o.facts) {
+      : runner_(build, registry, as_of, o.max_proposals), format_(o.format), csv_(unused_), jsonl_(unused_, o.facts) {
     csv_.dated(as_of);
     jsonl_.dated(as_of);
   }
@@ -60,6 +60,12 @@ class Evaluator {
       add(s.actions[p], vm.actions());
       add(s.warnings[p], vm.warnings());
       s.dropped_proposals[p] += vm.dropped_proposals();
+      // The VM counted the proposals the run-wide limit dropped after it.
+      for (size_t r = 0; r < s.actions[p].size(); ++r) {
+        const uint64_t d = runner_.dropped(p, r);
+        s.actions[p][r] -= d;
+        s.dropped_run_wide += d;
+      }
     }
   }
 

@@ -24,6 +24,7 @@ struct PipelineOptions {
   OutputFormat format = OutputFormat::Jsonl;
   bool facts = true;          ///< JSON Lines: include the facts
   size_t batch_records = 512; ///< records per batch
+  uint64_t max_proposals = 0; ///< > 0: proposals per record across the playbooks (see Runner)
 };
 
 /// What a run counted, summed over every thread.
@@ -32,7 +33,8 @@ struct PipelineStats {
   uint64_t rejected = 0;
   std::vector<std::vector<uint64_t>> actions;   ///< [program][rule in evaluation order]
   std::vector<std::vector<uint64_t>> warnings;  ///< [program][rule]
-  std::vector<uint64_t> dropped_proposals;      ///< [program]
+  std::vector<uint64_t> dropped_proposals;      ///< [program], by the playbook's max_proposals
+  uint64_t dropped_run_wide = 0;                ///< by PipelineOptions::max_proposals
 };
 
 /// Streams every record of `reader` through the build's programs. `write`

@@ -229,4 +229,50 @@ BOOST_AUTO_TEST_CASE(exit_statuses) {
   BOOST_TEST(shell(kairos() + " check " + play).status == 0);
 }
 
+BOOST_AUTO_TEST_CASE(max_proposals_holds_across_the_playbooks_of_a_run) {
+  // The four shipped playbooks together give some accounts several
+  // proposals from several teams; --max-proposals 1 keeps, per record, the
+  // first proposal in the order the playbooks are given, and every other
+  // action. The expectation is made here from the unlimited run.
+  std::string plays;
+  for (const char* p : {"expansion", "cross_sell", "renewal", "advocacy"}) plays += " " + source("playbooks/" + std::string(p) + ".play");
+  const std::string common = kairos() + " run" + plays + " --data " + source("examples/customers.csv") +
+                             " --as-of 2026-01-15 --no-facts";
+  const Result all = shell(common + " --quiet");
+  BOOST_REQUIRE(all.status == 0);
+  std::map<std::string, int> seen;
+  std::string want;
+  int several = 0;
+  std::istringstream in(all.out);
+  for (std::string line; std::getline(in, line);) {
+    const auto a = nlohmann::json::parse(line);
+    if (a.at("action") == "propose" && ++seen[a.at("key").get<std::string>()] > 1) {
+      if (seen[a.at("key").get<std::string>()] == 2) ++several;
+      continue;
+    }
+    want += line + "\n";
+  }
+  BOOST_TEST(several > 100);  // the limit has work to do
+  const std::string summary = temp_path("max-proposals.txt");
+  for (const char* threads : {"1", "2"}) {
+    const Result one = shell(common + " --max-proposals 1 --threads " + threads + " 2> " + summary);
+    BOOST_TEST(one.status == 0);
+    BOOST_TEST(one.out == want);
+    // The summary's actions per rule add up to what was written.
+    const std::string text = read(summary);
+    long counted = 0;
+    std::istringstream lines(text);
+    for (std::string l; std::getline(lines, l);) {
+      const size_t colon = l.rfind(": ");
+      if (l.rfind("  ", 0) == 0 && l.find(" action") != std::string::npos && colon != std::string::npos) {
+        counted += std::stol(l.substr(colon + 2));
+      }
+    }
+    BOOST_TEST(counted == static_cast<long>(std::count(want.begin(), want.end(), '\n')), text);
+    BOOST_TEST(text.find("proposals dropped by --max-proposals 1") != std::string::npos, text);
+  }
+  fs::remove(summary);
+  BOOST_TEST(shell(common + " --max-proposals 0 2>&1").status == 2);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
