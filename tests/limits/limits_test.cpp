@@ -400,3 +400,25 @@ BOOST_AUTO_TEST_CASE(one_record_builds_at_most_64_mib_of_strings) {
   for (uint64_t w : warnings) warned += w;
   BOOST_TEST(warned == 100u - fired);
 }
+
+BOOST_AUTO_TEST_CASE(threads_are_limited_to_256) {
+  // `--threads 100000` aborted (exit 134) when the system refused a thread,
+  // and left the temporary file of --out behind. It is a usage error now.
+  const fs::path dir = temp_dir();
+  const fs::path play = write(dir / "p.play", "when true then tag \"x\"\n");
+  const fs::path data = write(dir / "d.jsonl", "{\"id\":\"C1\",\"health\":1}\n");
+  const fs::path out = dir / "out" / "actions.jsonl";
+  fs::create_directories(out.parent_path());
+  const std::string run = std::string(KAIROS_BINARY) + " run " + play.string() + " --data " + data.string() +
+                          " --schema " + schema(dir).string() + " --quiet --out " + out.string() + " --threads ";
+  for (const char* n : {"100000", "257", "0", "-1"}) {
+    const Result r = shell(run + n + " 2>&1");
+    BOOST_TEST(r.status == 2, n << ": " << r.out);
+    BOOST_TEST(contains(r.out, "--threads must be between 1 and 256"), r.out);
+    BOOST_TEST(fs::is_empty(out.parent_path()), n);
+  }
+  const Result ok = shell(run + "256 2>&1");
+  BOOST_TEST(ok.status == 0, ok.out);
+  BOOST_TEST(fs::exists(out));
+  fs::remove_all(dir);
+}
