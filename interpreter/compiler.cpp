@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "grammar/parser.hpp"
@@ -335,12 +336,37 @@ class Compiler {
 
   // ---- modules and names -------------------------------------------------
 
-  /// Registers the const/let/def names of a module and, recursively, of its imports.
-  void load_module(const ast::Module& m, bool is_main) {
-    loading_.push_back(m.file);
-    for (const ast::Decl& d : m.decls) {
-      if (d.kind == ast::DeclKind::Import) import(m, d);
+  /// Registers the const/let/def names of a module and of everything it
+  /// imports, imported names first (so a duplicate is reported at the later
+  /// one). Imports are followed with an explicit stack, not by recursion, so
+  /// a chain of imports of any length costs time linear in its length.
+  void load_module(const ast::Module& root, bool is_main) {
+    struct Frame {
+      const ast::Module* module;
+      size_t next_decl;
+    };
+    std::vector<Frame> stack{{&root, 0}};
+    on_stack_.insert(root.file);
+    while (!stack.empty()) {
+      Frame& top = stack.back();
+      const ast::Module& m = *top.module;
+      if (top.next_decl < m.decls.size()) {
+        const ast::Decl& d = m.decls[top.next_decl++];
+        if (d.kind != ast::DeclKind::Import) continue;
+        if (const ast::Module* imported = import(m, d)) {
+          on_stack_.insert(imported->file);
+          stack.push_back({imported, 0});  // `top` is not used past here
+        }
+        continue;
+      }
+      register_names(m, is_main && &m == &root);
+      on_stack_.erase(m.file);
+      stack.pop_back();
     }
+  }
+
+  /// Registers the const/let/def names of one module.
+  void register_names(const ast::Module& m, bool is_main) {
     for (const ast::Decl& d : m.decls) {
       if (d.kind != ast::DeclKind::Const && d.kind != ast::DeclKind::Let && d.kind != ast::DeclKind::Def) continue;
       auto it = names_.find(d.name);
@@ -363,32 +389,34 @@ class Compiler {
       names_.emplace(d.name, std::move(b));
       name_order_.push_back(d.name);
     }
-    loading_.pop_back();
   }
 
-  void import(const ast::Module& from, const ast::Decl& d) {
+  /// Resolves and parses the module an import names; nullptr when it cannot
+  /// be imported (reported), closes a cycle (reported) or was already
+  /// brought in by another import (a diamond).
+  const ast::Module* import(const ast::Module& from, const ast::Decl& d) {
     if (!options_.resolve_import) {
       diags_.error("import-not-found", d.span, fmt::format("cannot import '{}' here", d.name));
-      return;
+      return nullptr;
     }
     std::string resolved, error;
     std::optional<std::string> text =
         options_.resolve_import(d.name, c_.sources.file(from.file).path(), resolved, error);
     if (!text) {
       diags_.error("import-not-found", d.span, fmt::format("cannot import '{}': {}", d.name, error));
-      return;
+      return nullptr;
     }
-    for (uint32_t f : loading_) {
-      if (imported_paths_.count(resolved) && imported_paths_[resolved] == f) {
+    const auto seen = imported_paths_.find(resolved);
+    if (seen != imported_paths_.end()) {
+      if (on_stack_.count(seen->second) != 0) {
         diags_.error("import-cycle", d.span, fmt::format("import cycle: '{}' imports itself", resolved));
-        return;
       }
+      return nullptr;
     }
-    if (imported_paths_.count(resolved)) return;  // already brought in (a diamond)
     const size_t index = c_.parse(resolved, std::move(*text));
     const ast::Module& m = *c_.modules[index];
-    imported_paths_[resolved] = m.file;
-    load_module(m, false);
+    imported_paths_.emplace(resolved, m.file);
+    return &m;
   }
 
   // ---- declarations ------------------------------------------------------
@@ -1558,8 +1586,8 @@ class Compiler {
   std::unique_ptr<Vm> vm_;
   std::unordered_map<std::string, Binding> names_;
   std::vector<std::string> name_order_;
-  std::map<std::string, uint32_t> imported_paths_;
-  std::vector<uint32_t> loading_;
+  std::unordered_map<std::string, uint32_t> imported_paths_;  ///< resolved path -> file
+  std::unordered_set<uint32_t> on_stack_;  ///< the files whose imports are being followed
   std::vector<Local> locals_;
   std::vector<const ast::Decl*> def_stack_;
   uint64_t expanded_ = 0;            ///< expression nodes compiled inside def bodies
