@@ -135,7 +135,15 @@ struct Binding {
   bool constant = false;
   uint32_t let_index = 0;
   std::vector<uint32_t> facts;  ///< let: fields it refers to
+  /// The longest chain of consts and lets it is defined through, itself
+  /// included (a let of fields only: 1).
+  uint32_t depth = 0;
 };
+
+/// How long a chain of consts and lets defined through each other may be
+/// (docs/limits.md): resolving them, and evaluating lets in the VM, recurses
+/// once per link.
+constexpr uint32_t kMaxBindingDepth = 64;
 
 /// The context an expression is compiled in.
 struct Context {
@@ -496,6 +504,41 @@ class Compiler {
     return true;
   }
 
+  /// Marks a const or let as being resolved; false (reported, and the
+  /// binding failed) when that would nest more than kMaxBindingDepth deep.
+  bool enter_binding(Binding& b) {
+    if (resolving_ >= kMaxBindingDepth) {
+      binding_too_deep(b);
+      return false;
+    }
+    b.state = Binding::State::Busy;
+    ++resolving_;
+    return true;
+  }
+
+  /// After a const's or let's expression: its depth from the consts and lets
+  /// it used (uses_depth_), which are then the caller's again. False when
+  /// the binding failed or is too deep (reported).
+  bool leave_binding(Binding& b, uint32_t saved_depth) {
+    --resolving_;
+    b.depth = uses_depth_ + 1;
+    uses_depth_ = saved_depth;
+    if (b.state == Binding::State::Failed) return false;
+    if (b.depth > kMaxBindingDepth) {
+      binding_too_deep(b);
+      return false;
+    }
+    return true;
+  }
+
+  void binding_too_deep(Binding& b) {
+    diags_.error("limit", b.decl->name_span,
+                 fmt::format("consts and lets are nested too deeply (limit {})", kMaxBindingDepth),
+                 fmt::format("'{}' is defined through a chain of more than {} consts and lets", b.decl->name,
+                             kMaxBindingDepth));
+    b.state = Binding::State::Failed;
+  }
+
   void resolve_const(Binding& b) {
     if (b.state == Binding::State::Done || b.state == Binding::State::Failed) return;
     if (b.state == Binding::State::Busy) {
@@ -503,13 +546,14 @@ class Compiler {
       b.state = Binding::State::Failed;
       return;
     }
-    b.state = Binding::State::Busy;
+    if (!enter_binding(b)) return;
     Segment seg;
     const size_t errors = error_count();
     std::string saved_context = std::exchange(context_name_, fmt::format("in const '{}'", b.decl->name));
+    const uint32_t saved_depth = std::exchange(uses_depth_, 0);
     Typed t = expr(seg, *b.decl->value, {});
     context_name_ = std::move(saved_context);
-    if (b.state == Binding::State::Failed) return;
+    if (!leave_binding(b, saved_depth)) return;
     if (!t.ok || error_count() > errors) {
       b.state = Binding::State::Failed;
       return;
@@ -535,7 +579,7 @@ class Compiler {
       b.state = Binding::State::Failed;
       return;
     }
-    b.state = Binding::State::Busy;
+    if (!enter_binding(b)) return;
     std::vector<uint32_t>* saved_facts = facts_;
     std::vector<Local> saved_locals;
     saved_locals.swap(locals_);
@@ -544,11 +588,12 @@ class Compiler {
     Segment seg;
     const size_t errors = error_count();
     std::string saved_context = std::exchange(context_name_, fmt::format("in let '{}'", b.decl->name));
+    const uint32_t saved_depth = std::exchange(uses_depth_, 0);
     Typed t = expr(seg, *b.decl->value, {});
     context_name_ = std::move(saved_context);
     facts_ = saved_facts;
     locals_.swap(saved_locals);
-    if (b.state == Binding::State::Failed) return;
+    if (!leave_binding(b, saved_depth)) return;
     if (!t.ok || error_count() > errors) {
       b.state = Binding::State::Failed;
       return;
@@ -1080,10 +1125,12 @@ class Compiler {
       if (bind.kind == ast::DeclKind::Const) {
         resolve_const(bind);
         if (bind.state != Binding::State::Done) return fail();
+        uses_depth_ = std::max(uses_depth_, bind.depth);
         return constant(seg, e, bind.value, bind.type);
       }
       resolve_let(bind);
       if (bind.state != Binding::State::Done) return fail();
+      uses_depth_ = std::max(uses_depth_, bind.depth);
       for (uint32_t f : bind.facts) add_fact(f);
       if (bind.constant) return constant(seg, e, bind.value, bind.type);
       seg.emit(Op::Let, e.span, bind.let_index);
@@ -1590,6 +1637,8 @@ class Compiler {
   std::unordered_set<uint32_t> on_stack_;  ///< the files whose imports are being followed
   std::vector<Local> locals_;
   std::vector<const ast::Decl*> def_stack_;
+  uint32_t resolving_ = 0;    ///< consts and lets being resolved, one inside the other
+  uint32_t uses_depth_ = 0;   ///< the deepest const or let used by the expression being compiled
   uint64_t expanded_ = 0;            ///< expression nodes compiled inside def bodies
   bool expansion_over_ = false;      ///< expanded_ passed kMaxExpandedNodes
   bool expansion_reported_ = false;

@@ -447,3 +447,40 @@ BOOST_AUTO_TEST_CASE(a_chain_of_20000_imports_compiles_in_linear_time) {
   BOOST_TEST(contains(cycle.out, "error: import cycle: '"), cycle.out);
   fs::remove_all(dir);
 }
+
+BOOST_AUTO_TEST_CASE(consts_and_lets_nest_at_most_64_deep) {
+  // A let defined through another, and so on, was resolved by recursion in
+  // the compiler and evaluated by recursion in the VM: 100,000 of them
+  // overflowed the stack (check, or run when declared in order).
+  const fs::path dir = temp_dir();
+  auto chain = [&](const std::string& name, const std::string& kind, int n, bool reversed) {
+    std::string text;
+    for (int i = 0; i < n; ++i) {
+      const int uses = reversed ? i + 1 : i - 1;
+      const bool last = reversed ? i + 1 == n : i == 0;
+      text += fmt::format("{} v{} = {}\n", kind, i, last ? (kind == "let" ? "health" : "1") : fmt::format("v{} + 1", uses));
+    }
+    text += fmt::format("when v{} > health then tag \"x\"\n", reversed ? 0 : n - 1);
+    return write(dir / (name + ".play"), text);
+  };
+  const fs::path data = write(dir / "d.jsonl", "{\"id\":\"C1\",\"health\":1}\n");
+  const std::string tool = "timeout 60 " + std::string(KAIROS_BINARY);
+  for (const std::string kind : {"let", "const"}) {
+    for (const bool reversed : {false, true}) {
+      const fs::path at_limit = chain(kind + "64", kind, 64, reversed);
+      const Result ok = shell(tool + " run --quiet --schema " + schema(dir).string() + " " + at_limit.string() +
+                              " --data " + data.string() + " 2>&1");
+      BOOST_TEST(ok.status == 0, kind << reversed << ": " << ok.out);
+      BOOST_TEST(contains(ok.out, "\"tag\":\"x\""), ok.out);
+      const fs::path deep = chain(kind + "deep", kind, 100000, reversed);
+      for (const char* verb : {"check", "run"}) {
+        const Result r = shell(tool + " " + verb + " --schema " + schema(dir).string() + " " + deep.string() +
+                               (std::string(verb) == "run" ? " --data " + data.string() : std::string()) + " 2>&1");
+        BOOST_TEST(r.status == 1, kind << reversed << verb << ": " << r.out);
+        BOOST_TEST(contains(r.out, "error: consts and lets are nested too deeply (limit 64)"), r.out);
+        BOOST_TEST(contains(r.out, "is defined through a chain of more than 64 consts and lets"), r.out);
+      }
+    }
+  }
+  fs::remove_all(dir);
+}
