@@ -202,10 +202,11 @@ TestCase parse_case(const YAML::Node& n, size_t index, std::string& error, const
 
 TestFile parse_test_file(const std::string& path) {
   YAML::Node root;
+  std::string error;
+  const std::optional<std::string> text = grammar::read_source_file(path, error);
+  if (!text) throw Malformed{fmt::format("cannot read the test file: {}", error), YAML::Mark::null_mark()};
   try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw Malformed{fmt::format("cannot read the test file: {}", std::strerror(errno)), YAML::Mark::null_mark()};
+    root = YAML::Load(*text);
   } catch (const YAML::Exception& e) {
     throw Malformed{fmt::format("invalid YAML: {}", e.msg), e.mark};
   }

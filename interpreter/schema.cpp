@@ -409,31 +409,15 @@ std::optional<Schema> SchemaParser::parse() {
 
 }  // namespace
 
-/// Reads a whole file; false with errno's text in `error`.
-static bool read_file(const std::string& path, std::string& text, std::string& error) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) {
-    error = std::strerror(errno);
-    return false;
-  }
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) text.append(buf, n);
-  if (std::ferror(f.get())) {
-    error = std::strerror(errno);
-    return false;
-  }
-  return true;
-}
-
 std::optional<Schema> load_schema(const std::string& path, grammar::SourceManager& sources,
                                   grammar::Diagnostics& diags) {
-  std::string text, error;
-  if (!read_file(path, text, error)) {
+  std::string error;
+  std::optional<std::string> text = grammar::read_source_file(path, error);
+  if (!text) {
     diags.file_error("schema-unreadable", path, fmt::format("cannot read schema file: {}", error));
     return std::nullopt;
   }
-  const uint32_t file = sources.add(path, std::move(text));
+  const uint32_t file = sources.add(path, std::move(*text));
   return parse_schema(file, sources, diags);
 }
 

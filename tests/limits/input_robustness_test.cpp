@@ -3,6 +3,8 @@
 // Runs the kairos binary, as a user would, under `timeout` so that a
 // regression fails the test instead of hanging it.
 
+#include <fmt/format.h>
+
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
@@ -162,5 +164,41 @@ BOOST_AUTO_TEST_CASE(a_yaml_mapping_that_contains_itself_is_read) {
   BOOST_TEST(contains(declared.out, "seen C2"), declared.out);
   BOOST_TEST(contains(declared.errors, "expected a string, found a mapping"), declared.errors);
   BOOST_TEST(declared.errors.size() < 4096, declared.errors);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(schemas_and_yaml_data_from_a_file_that_never_ends_are_refused) {
+  // Both were read whole, without limit: /dev/zero ended in bad_alloc (exit
+  // 70). A schema has the playbook's 10 MiB limit; a YAML document 16 MiB.
+  const fs::path dir = temp_dir();
+  const fs::path play = tag_every_record(dir);
+  const std::string tool = "timeout 60 " + std::string(KAIROS_BINARY);
+  const Result schema = shell(tool + " check " + play.string() + " --schema /dev/zero 2>&1");
+  BOOST_TEST(schema.status == 1, schema.out);
+  BOOST_TEST(contains(schema.out, "/dev/zero: error: cannot read schema file: it is too large (limit 10 MiB)"),
+             schema.out);
+  const fs::path big = write(dir / "big.yaml", "key: id\nfields:\n  id: string\n# " + std::string(size_t{10} << 20, '-'));
+  const Result big_schema = shell(tool + " check " + play.string() + " --schema " + big.string() + " 2>&1");
+  BOOST_TEST(big_schema.status == 1, big_schema.out);
+  BOOST_TEST(contains(big_schema.out, "cannot read schema file: it is too large (limit 10 MiB)"), big_schema.out);
+
+  const std::string schema_text = "key: id\nfields:\n  id: string\n";
+  const Run zero = run(dir, play, "/dev/zero --format yaml", schema_text);
+  BOOST_TEST(zero.status == 0);
+  BOOST_TEST(zero.out.empty(), zero.out);
+  BOOST_TEST(contains(zero.errors, "{\"line\":1,"), zero.errors);
+  BOOST_TEST(contains(zero.errors, "YAML document is longer than the 16 MiB limit; the rest of the file is not read"),
+             zero.errors);
+  // The documents before the long one are read; the long one and what follows are not.
+  const std::string data = "- {id: A1}\n---\n- {id: A2}\n--- # long\n- {id: A3, pad: '" +
+                           std::string(size_t{17} << 20, 'x') + "'}\n---\n- {id: A4}\n";
+  const Run docs = run(dir, play, write(dir / "docs.yaml", data), schema_text);
+  BOOST_TEST(docs.status == 0);
+  BOOST_TEST(contains(docs.out, "seen A1"), docs.out);
+  BOOST_TEST(contains(docs.out, "seen A2"), docs.out);
+  BOOST_TEST(!contains(docs.out, "seen A3"), docs.out);
+  BOOST_TEST(!contains(docs.out, "seen A4"), docs.out);
+  BOOST_TEST(contains(docs.errors, "{\"line\":4,"), docs.errors);
+  BOOST_TEST(contains(docs.errors, "YAML document is longer than the 16 MiB limit"), docs.errors);
   fs::remove_all(dir);
 }
