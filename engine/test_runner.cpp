@@ -154,6 +154,46 @@ struct TestFile {
   std::vector<std::string> case_errors;  ///< parallel to cases: why the case is malformed, or empty
 };
 
+/// How deep an `expect` entry may nest, and how many nodes it may hold,
+/// counting a node again each time an alias brings it in (docs/limits.md):
+/// entries are walked recursively, and a few lines of aliases can stand for
+/// billions of nodes, or for a node that contains itself.
+constexpr size_t kMaxExpectDepth = 64;
+constexpr size_t kMaxExpectNodes = 10000;
+
+/// Counts the nodes of `n` (aliases expanded) against `budget`; false as soon
+/// as it nests deeper than kMaxExpectDepth (`deep` set) or the budget runs out.
+bool within_limits(const YAML::Node& n, size_t depth, size_t& budget, bool& deep) {
+  if (budget == 0) return false;
+  --budget;
+  if (!n.IsMap() && !n.IsSequence()) return true;
+  if (depth == kMaxExpectDepth) {
+    deep = true;
+    return false;
+  }
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    if (n.IsMap()) {
+      if (!within_limits(it->first, depth + 1, budget, deep) || !within_limits(it->second, depth + 1, budget, deep)) {
+        return false;
+      }
+    } else if (!within_limits(*it, depth + 1, budget, deep)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Refuses an `expect` entry past the limits above.
+void check_expect_size(const YAML::Node& e) {
+  size_t budget = kMaxExpectNodes;
+  bool deep = false;
+  if (within_limits(e, 1, budget, deep)) return;
+  throw Malformed{deep ? fmt::format("an 'expect' entry may nest at most {} levels", kMaxExpectDepth)
+                       : fmt::format("an 'expect' entry may hold at most {} values (each use of an alias counts)",
+                                     kMaxExpectNodes),
+                  e.Mark()};
+}
+
 TestCase parse_case(const YAML::Node& n, size_t index, std::string& error, const std::string& path) {
   TestCase c;
   c.line = n.Mark().line + 1;
@@ -176,6 +216,7 @@ TestCase parse_case(const YAML::Node& n, size_t index, std::string& error, const
       for (const YAML::Node& e : expect) {
         if (!e.IsMap())
           throw Malformed{"each 'expect' entry must be a mapping such as {rule: NAME, action: tag}", e.Mark()};
+        check_expect_size(e);
         c.expect.push_back(e);
       }
     }

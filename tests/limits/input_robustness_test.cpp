@@ -202,3 +202,44 @@ BOOST_AUTO_TEST_CASE(schemas_and_yaml_data_from_a_file_that_never_ends_are_refus
   BOOST_TEST(contains(docs.errors, "YAML document is longer than the 16 MiB limit"), docs.errors);
   fs::remove_all(dir);
 }
+
+BOOST_AUTO_TEST_CASE(test_files_bound_what_their_aliases_expand_to) {
+  // An `expect` entry that contains itself through an alias overflowed the
+  // stack, and a few lines of nested aliases took 6 GB: entries are walked
+  // recursively. Now an entry nests at most 64 levels and holds at most
+  // 10,000 values, aliases expanded. A test file has the playbook's 10 MiB limit.
+  const fs::path dir = temp_dir();
+  write(dir / "s.yaml", "key: id\nfields:\n  id: string\n");
+  write(dir / "p.play", "schema \"s.yaml\"\nrule r when true then tag \"x\"\n");
+  const std::string head = "playbook: p.play\nas_of: 2026-01-15\ncases:\n  - name: ok\n    record: {id: C1}\n"
+                           "    expect: [{action: tag, tag: x}]\n  - name: bad\n    record: {id: C1}\n    expect:\n";
+  std::string laughs = "      - {action: tag, tag: x, l0: &a0 [x, x, x, x, x, x, x, x, x, x]";
+  for (int i = 1; i < 9; ++i) {
+    laughs += fmt::format(", l{}: &a{} [", i, i);
+    for (int k = 0; k < 10; ++k) laughs += fmt::format("{}*a{}", k == 0 ? "" : ", ", i - 1);
+    laughs += "]";
+  }
+  laughs += "}\n";
+  const struct {
+    const char* name;
+    std::string entry;
+    const char* message;
+  } cases[] = {
+      {"self", "      - &e {action: tag, tag: x, me: *e}\n", "error: an 'expect' entry may nest at most 64 levels"},
+      {"deep", "      - {action: tag, tag: x, d: " + std::string(70, '[') + "1" + std::string(70, ']') + "}\n",
+       "error: an 'expect' entry may nest at most 64 levels"},
+      {"laughs", laughs, "error: an 'expect' entry may hold at most 10000 values (each use of an alias counts)"},
+  };
+  for (const auto& c : cases) {
+    const fs::path file = write(dir / (std::string(c.name) + ".test.yaml"), head + c.entry);
+    const Result r = shell("timeout 60 " + std::string(KAIROS_BINARY) + " test " + file.string() + " 2>&1");
+    BOOST_TEST(r.status == 1, c.name << ": " << r.out);
+    BOOST_TEST(contains(r.out, c.message), c.name << ": " << r.out);
+    BOOST_TEST(contains(r.out, "1 passed, 1 failed"), c.name << ": " << r.out);
+  }
+  const fs::path big = write(dir / "big.test.yaml", head + "# " + std::string(size_t{10} << 20, '-') + "\n");
+  const Result r = shell("timeout 60 " + std::string(KAIROS_BINARY) + " test " + big.string() + " 2>&1");
+  BOOST_TEST(r.status == 1, r.out);
+  BOOST_TEST(contains(r.out, "error: cannot read the test file: it is too large (limit 10 MiB)"), r.out);
+  fs::remove_all(dir);
+}
