@@ -332,11 +332,9 @@ class Compiler {
   /// one of its values (a record's value of that enum points there too).
   Value enum_text(const Type& t, const std::string& text) {
     if (t.enum_values) {
-      for (const std::string& v : t.enum_values->values) {
-        if (v == text) {
-          enum_texts_.insert(v.data());
-          return Value::string(v);
-        }
+      if (const std::string* v = t.enum_values->find(text)) {
+        enum_texts_.insert(v->data());
+        return Value::string(*v);
       }
     }
     return Value::string(text);

@@ -241,6 +241,11 @@ void SchemaParser::parse_options(const YAML::Node& spec, FieldSpec& f) {
     } else if (!values_node->IsSequence() || values_node->size() == 0) {
       error("schema-enum-values", *values_node,
             fmt::format("'values' of field '{}' must be a non-empty list of names", f.name));
+    } else if (values_node->size() > kMaxEnumValues) {
+      error("schema-enum-values", *values_node,
+            fmt::format("field '{}' declares {} values, and an enum may have at most {}", f.name,
+                        values_node->size(), kMaxEnumValues),
+            "declare the field as a string");
     } else {
       values = std::make_shared<EnumValues>();
       for (const YAML::Node& v : *values_node) {
@@ -250,7 +255,7 @@ void SchemaParser::parse_options(const YAML::Node& spec, FieldSpec& f) {
         } else if (values->contains(text)) {
           error("schema-enum-values", v, fmt::format("duplicate value '{}' in field '{}'", text, f.name));
         } else {
-          values->values.push_back(text);
+          values->add(text);
         }
       }
     }

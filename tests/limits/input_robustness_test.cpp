@@ -243,3 +243,46 @@ BOOST_AUTO_TEST_CASE(test_files_bound_what_their_aliases_expand_to) {
   BOOST_TEST(contains(r.out, "error: cannot read the test file: it is too large (limit 10 MiB)"), r.out);
   fs::remove_all(dir);
 }
+
+BOOST_AUTO_TEST_CASE(enums_are_looked_up_by_hash_and_hold_at_most_10000_values) {
+  // An enum of 200,000 values took 49 s to load (each value was checked
+  // against all the others), and every rejected cell compared its text with
+  // every value. Values are hashed now, and an enum holds at most 10,000.
+  const fs::path dir = temp_dir();
+  const fs::path play = tag_every_record(dir);
+  const std::string tool = "timeout 60 " + std::string(KAIROS_BINARY);
+  auto enum_schema = [&](const std::string& name, size_t n) {
+    std::string text = "key: id\nfields:\n  id: string\n  tier:\n    type: enum\n    values: [";
+    for (size_t i = 0; i < n; ++i) text += fmt::format("{}tier_{}", i == 0 ? "" : ", ", i);
+    return write(dir / name, text + "]\n");
+  };
+  const fs::path huge = enum_schema("huge.yaml", 200000);
+  auto start = std::chrono::steady_clock::now();
+  const Result refused = shell(tool + " check " + play.string() + " --schema " + huge.string() + " 2>&1");
+  BOOST_TEST(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 10.0);
+  BOOST_TEST(refused.status == 1, refused.out);
+  BOOST_TEST(contains(refused.out, "error: field 'tier' declares 200000 values, and an enum may have at most 10000"),
+             refused.out);
+
+  const fs::path at_limit = enum_schema("limit.yaml", 10000);
+  std::string data;
+  for (int i = 0; i < 20000; ++i) {
+    data += fmt::format("{{\"id\":\"C{}\",\"tier\":\"{}\"}}\n", i, i % 2 == 0 ? fmt::format("tier_{}", i % 10000) : "gold");
+  }
+  const fs::path jsonl = write(dir / "d.jsonl", data);
+  start = std::chrono::steady_clock::now();
+  const Result r = shell(tool + " run " + play.string() + " --schema " + at_limit.string() + " --data " +
+                         jsonl.string() + " --quiet --errors " + (dir / "errors.jsonl").string() + " 2>&1 | wc -l");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  BOOST_TEST(r.status == 0, r.out);
+  BOOST_TEST(r.out == "10000\n", r.out);
+  BOOST_TEST(seconds < 10.0);
+  const Result rejected = shell("grep -c 'not a declared value (tier_0, tier_1' " + (dir / "errors.jsonl").string());
+  BOOST_TEST(rejected.out == "10000\n", rejected.out);
+  // A near miss still gets its suggestion.
+  const fs::path near = write(dir / "near.jsonl", "{\"id\":\"C1\",\"tier\":\"tier_99x\"}\n");
+  const Result suggestion = shell(tool + " run " + play.string() + " --schema " + at_limit.string() + " --data " +
+                                  near.string() + " --quiet --errors /dev/stdout 2>&1");
+  BOOST_TEST(contains(suggestion.out, "(did you mean 'tier_99'?)"), suggestion.out);
+  fs::remove_all(dir);
+}

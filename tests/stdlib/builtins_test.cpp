@@ -738,8 +738,7 @@ BOOST_AUTO_TEST_CASE(coalesce_type_rules) {
 }
 
 BOOST_AUTO_TEST_CASE(coalesce_keeps_the_enum_type) {
-  auto values = std::make_shared<EnumValues>();
-  values->values = {"onboarding", "adoption"};
+  auto values = std::make_shared<EnumValues>(std::vector<std::string>{"onboarding", "adoption"});
   const Type phase{TypeKind::Enum, TypeKind::Any, values};
   const std::vector<Type> args = {phase, tNull, phase};
   std::string error;
