@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <cstdio>
@@ -50,6 +51,13 @@ TypeKind kind_of(const std::string& word) {
   if (word == "list") return TypeKind::List;
   return TypeKind::Any;
 }
+
+/// A field's name or column, as a dotted path into nested data, may have
+/// this many parts (docs/limits.md): readers walk a path a part at a time,
+/// and no record nests deeper than the JSON Lines reader's 64 levels.
+constexpr size_t kMaxPathParts = 64;
+
+size_t path_parts(const std::string& path) { return static_cast<size_t>(std::count(path.begin(), path.end(), '.')) + 1; }
 
 /// `a`, `a_b`, `usage.seats.used`: names a playbook can refer to.
 bool is_field_name(const std::string& s) {
@@ -390,6 +398,15 @@ std::optional<Schema> SchemaParser::parse() {
         continue;
       }
       parse_field(it->first, it->second, f);
+      if (path_parts(f.source) > kMaxPathParts || path_parts(f.name) > kMaxPathParts) {
+        const bool column = path_parts(f.source) > kMaxPathParts;
+        error("schema-field-name", column ? it->second : it->first,
+              fmt::format("the {} of field '{}' has {} dotted parts, and a path may have at most {}",
+                          column ? "column" : "name", f.name.substr(0, 64), path_parts(column ? f.source : f.name),
+                          kMaxPathParts),
+              "data nests at most 64 levels deep (JSON Lines), so a longer path names nothing");
+        continue;
+      }
       schema.fields.push_back(std::move(f));
     }
   }

@@ -286,3 +286,34 @@ BOOST_AUTO_TEST_CASE(enums_are_looked_up_by_hash_and_hold_at_most_10000_values) 
   BOOST_TEST(contains(suggestion.out, "(did you mean 'tier_99'?)"), suggestion.out);
   fs::remove_all(dir);
 }
+
+BOOST_AUTO_TEST_CASE(a_schema_path_has_at_most_64_parts) {
+  // Readers walk a field's dotted path a part at a time: a column of
+  // 200,000 parts overflowed the stack on a YAML mapping that contains
+  // itself, and took all the memory with JSON Lines (each suffix of the path
+  // was kept). Such a schema is refused.
+  const fs::path dir = temp_dir();
+  const fs::path play = tag_every_record(dir);
+  std::string path = "a";
+  for (int i = 1; i < 200000; ++i) path += ".a";
+  const std::string schema = "key: id\nfields:\n  id: string\n  deep: {type: string, column: " + path + "}\n";
+  for (const fs::path& data : {write(dir / "self.yaml", "- &r {id: C1, a: *r}\n"),
+                               write(dir / "one.jsonl", "{\"id\":\"C1\"}\n")}) {
+    const Run r = run(dir, play, data, schema);
+    BOOST_TEST(r.status == 1, data);
+    BOOST_TEST(r.out.empty(), r.out);
+  }
+  const Result check = shell("timeout 60 " + std::string(KAIROS_BINARY) + " check " + play.string() + " --schema " +
+                             (dir / "schema.yaml").string() + " 2>&1");
+  BOOST_TEST(check.status == 1, check.out);
+  BOOST_TEST(contains(check.out, "error: the column of field 'deep' has 200000 dotted parts, and a path may have at most 64"),
+             check.out);
+  // 64 parts are accepted (and lead, through the alias, to the mapping itself).
+  std::string ok = "a";
+  for (int i = 1; i < 64; ++i) ok += ".a";
+  const Run fine = run(dir, play, write(dir / "ok.yaml", "- &r {id: C1, a: *r}\n"),
+                       "key: id\nfields:\n  id: string\n  deep: {type: string, column: " + ok + "}\n");
+  BOOST_TEST(fine.status == 0);
+  BOOST_TEST(contains(fine.errors, "expected a string, found a mapping"), fine.errors);
+  fs::remove_all(dir);
+}
