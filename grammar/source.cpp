@@ -19,6 +19,10 @@ std::optional<std::string> read_source_file(const std::string& path, std::string
     error = std::strerror(errno);
     return std::nullopt;
   }
+  return read_source_stream(in, error);
+}
+
+std::optional<std::string> read_source_stream(std::istream& in, std::string& error) {
   std::string text;
   char chunk[1 << 16];
   while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {

@@ -2,6 +2,7 @@
 /// Source files and spans: every AST node and every diagnostic points into one.
 
 #include <cstdint>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +64,8 @@ inline constexpr const char* kSourceFileTooLarge = "it is too large (limit 10 Mi
 /// pipe or a device, is refused too); on failure sets `error` and returns
 /// nullopt.
 std::optional<std::string> read_source_file(const std::string& path, std::string& error);
+/// The same for a stream already open (standard input).
+std::optional<std::string> read_source_stream(std::istream& in, std::string& error);
 
 /// Owns every source file of a compilation; spans refer to files by index.
 class SourceManager {

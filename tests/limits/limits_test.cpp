@@ -526,3 +526,13 @@ BOOST_AUTO_TEST_CASE(contains_any_and_contains_all_take_linear_time) {
   BOOST_TEST(seconds < 5.0);
   fs::remove_all(dir);
 }
+
+BOOST_AUTO_TEST_CASE(fmt_reads_at_most_10_mib_from_standard_input) {
+  // `kairos fmt -` read standard input without limit: /dev/zero ended in bad_alloc.
+  const Result r = shell("timeout 60 " + std::string(KAIROS_BINARY) + " fmt - < /dev/zero 2>&1");
+  BOOST_TEST(r.status == 1, r.out);
+  BOOST_TEST(contains(r.out, "-: error: cannot read playbook file: it is too large (limit 10 MiB)"), r.out);
+  const Result ok = shell("printf 'when  true then tag \"x\"\\n' | " + std::string(KAIROS_BINARY) + " fmt - 2>&1");
+  BOOST_TEST(ok.status == 0, ok.out);
+  BOOST_TEST(contains(ok.out, "when true"), ok.out);
+}
