@@ -183,6 +183,10 @@ bool within_limits(const YAML::Node& n, size_t depth, size_t& budget, bool& deep
   return true;
 }
 
+/// How many entries `expect` may have (docs/limits.md): matching them to
+/// the actions searches augmenting paths by recursion, one level per entry.
+constexpr size_t kMaxExpectEntries = 1000;
+
 /// Refuses an `expect` entry past the limits above.
 void check_expect_size(const YAML::Node& e) {
   size_t budget = kMaxExpectNodes;
@@ -213,6 +217,9 @@ TestCase parse_case(const YAML::Node& n, size_t index, std::string& error, const
     if (const YAML::Node expect = n["expect"]) {
       if (!expect.IsSequence()) throw Malformed{"'expect' must be a list of mappings", expect.Mark()};
       c.has_expect = true;
+      if (expect.size() > kMaxExpectEntries) {
+        throw Malformed{fmt::format("'expect' may list at most {} actions", kMaxExpectEntries), expect.Mark()};
+      }
       for (const YAML::Node& e : expect) {
         if (!e.IsMap())
           throw Malformed{"each 'expect' entry must be a mapping such as {rule: NAME, action: tag}", e.Mark()};
@@ -429,8 +436,9 @@ std::vector<int> match_expectations(const std::vector<YAML::Node>& expect, const
   for (size_t e = 0; e < n; ++e) {
     for (size_t a = 0; a < m; ++a) fits[e][a] = expected_action_matches(expect[e], actions[a]) ? 1 : 0;
   }
-  // Kuhn's augmenting paths: entries in order, each trying actions in order,
-  // so an unambiguous case pairs entries with actions in emission order.
+  // Kuhn's augmenting paths: entries in order, each taking the first free
+  // action that fits, else searching a path that frees one; so an
+  // unambiguous case pairs entries with actions in emission order.
   std::vector<int> owner(m, -1);
   std::vector<char> seen;
   std::function<bool(size_t)> augment = [&](size_t e) {
@@ -445,6 +453,14 @@ std::vector<int> match_expectations(const std::vector<YAML::Node>& expect, const
     return false;
   };
   for (size_t e = 0; e < n; ++e) {
+    // A free action that fits needs no search: many alike entries (and
+    // actions) then cost no more than comparing them.
+    size_t free = 0;
+    while (free < m && (!fits[e][free] || owner[free] >= 0)) ++free;
+    if (free < m) {
+      owner[free] = static_cast<int>(e);
+      continue;
+    }
     seen.assign(m, 0);
     augment(e);
   }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -315,5 +316,33 @@ BOOST_AUTO_TEST_CASE(a_schema_path_has_at_most_64_parts) {
                        "key: id\nfields:\n  id: string\n  deep: {type: string, column: " + ok + "}\n");
   BOOST_TEST(fine.status == 0);
   BOOST_TEST(contains(fine.errors, "expected a string, found a mapping"), fine.errors);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_test_case_expects_at_most_1000_actions_matched_in_quadratic_time) {
+  // Matching searched an augmenting path for every entry, by recursion:
+  // 2,000 alike entries and actions took 4 s (cubic), and more overflowed
+  // the stack. A free action is taken first now, and a case lists at most
+  // 1,000 entries.
+  const fs::path dir = temp_dir();
+  write(dir / "s.yaml", "key: id\nfields:\n  id: string\n");
+  std::string play = "schema \"s.yaml\"\n";
+  for (int i = 0; i < 1001; ++i) play += fmt::format("rule r{} when true then tag \"x\"\n", i);
+  write(dir / "p.play", play);
+  auto test_file = [&](const std::string& name, int entries) {
+    std::string text = "playbook: p.play\ncases:\n  - name: many\n    record: {id: C1}\n    expect:\n";
+    for (int i = 0; i < entries; ++i) text += "      - {action: tag}\n";
+    if (entries == 1000) text += "    exact: false\n";
+    return write(dir / name, text);
+  };
+  const std::string tool = "timeout 60 " + std::string(KAIROS_BINARY) + " test ";
+  const auto start = std::chrono::steady_clock::now();
+  const Result ok = shell(tool + test_file("ok.test.yaml", 1000).string() + " 2>&1");
+  BOOST_TEST(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < 5.0);
+  BOOST_TEST(ok.status == 0, ok.out);
+  BOOST_TEST(contains(ok.out, "1 passed, 0 failed"), ok.out);
+  const Result over = shell(tool + test_file("over.test.yaml", 1001).string() + " 2>&1");
+  BOOST_TEST(over.status == 1, over.out);
+  BOOST_TEST(contains(over.out, "error: 'expect' may list at most 1000 actions"), over.out);
   fs::remove_all(dir);
 }
