@@ -1080,8 +1080,11 @@ class Compiler {
     const EnumValues& ev = *ctx.hint->enum_values;
     if (ev.contains(value)) return;
     const std::string near = grammar::did_you_mean(value, ev.values);
+    // The first values only: an enum may have thousands.
+    constexpr size_t kShown = 20;
     std::string all;
-    for (const std::string& v : ev.values) all += (all.empty() ? "" : ", ") + v;
+    for (size_t i = 0; i < ev.values.size() && i < kShown; ++i) all += (all.empty() ? "" : ", ") + ev.values[i];
+    if (ev.values.size() > kShown) all += fmt::format(", … ({} in all)", ev.values.size());
     const std::string of = ctx.hint_name.empty() ? "" : fmt::format(" of '{}'", ctx.hint_name);
     diags_.error("unknown-symbol", span,
                  fmt::format("'{}' is not a value{}{}", value, of,

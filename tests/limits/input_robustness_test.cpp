@@ -280,6 +280,13 @@ BOOST_AUTO_TEST_CASE(enums_are_looked_up_by_hash_and_hold_at_most_10000_values) 
   BOOST_TEST(seconds < 10.0);
   const Result rejected = shell("grep -c 'not a declared value (tier_0, tier_1' " + (dir / "errors.jsonl").string());
   BOOST_TEST(rejected.out == "10000\n", rejected.out);
+  // A symbol of a playbook that is no value lists the first 20 values only.
+  const fs::path symbol = write(dir / "symbol.play", "when tier == tier_x then tag \"x\"\n");
+  const Result listed = shell(tool + " check " + symbol.string() + " --schema " + at_limit.string() + " 2>&1");
+  BOOST_TEST(listed.status == 1, listed.out);
+  BOOST_TEST(contains(listed.out, "help: the values are: tier_0, tier_1, "), listed.out);
+  BOOST_TEST(contains(listed.out, ", tier_19, … (10000 in all)\n"), listed.out);
+  BOOST_TEST(listed.out.size() < 2000, listed.out);
   // A near miss still gets its suggestion.
   const fs::path near = write(dir / "near.jsonl", "{\"id\":\"C1\",\"tier\":\"tier_99x\"}\n");
   const Result suggestion = shell(tool + " run " + play.string() + " --schema " + at_limit.string() + " --data " +
