@@ -32,11 +32,7 @@ struct FmtOptions {
 };
 
 std::optional<std::string> read_text(const std::string& path, std::string& error) {
-  if (path == "-") {
-    std::ostringstream text;
-    text << std::cin.rdbuf();
-    return text.str();
-  }
+  if (path == "-") return grammar::read_source_stream(std::cin, error);
   return read_playbook_file(path, error);
 }
 

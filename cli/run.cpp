@@ -56,7 +56,9 @@ std::string describe_schema(const Schema& s) {
 
 int run(const RunOptions& o) {
   const int32_t as_of = o.as_of.empty() ? today_utc() : parse_as_of(o.as_of);
-  if (o.threads < 1) throw UsageError("--threads must be 1 or more");
+  if (o.threads < 1 || o.threads > kMaxThreads) {
+    throw UsageError(fmt::format("--threads must be between 1 and {}", kMaxThreads));
+  }
   refuse_same_files({{"--data", o.data}, {"--out", o.out}, {"--errors", o.errors}});
   DataFile data(o.data, o.format, "--format");
 

@@ -16,33 +16,7 @@ namespace kairos {
 namespace fs = std::filesystem;
 
 std::optional<std::string> read_playbook_file(const std::string& path, std::string& error) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    error = "it is a directory";
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = std::strerror(errno);
-    return std::nullopt;
-  }
-  // A hard limit (docs/limits.md), so a huge or endless file (a device, a
-  // pipe) is refused instead of exhausting memory.
-  constexpr size_t kMaxPlaybookBytes = size_t{10} << 20;
-  std::string text;
-  char chunk[1 << 16];
-  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
-    text.append(chunk, static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxPlaybookBytes) {
-      error = "it is too large (limit 10 MiB)";
-      return std::nullopt;
-    }
-  }
-  if (in.bad()) {
-    error = std::strerror(errno);
-    return std::nullopt;
-  }
-  return text;
+  return grammar::read_source_file(path, error);
 }
 
 /// `import "stdlib/NAME"` finds a shipped module; anything else is a file

@@ -1,10 +1,12 @@
 #include "engine/pipeline.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 #include "interpreter/writer.hpp"
@@ -150,7 +152,8 @@ PipelineStats run_pipeline(const Build& build, const Registry& registry, int32_t
   // converts them too; rejections then travel with their batch and are
   // reported when it is written.
   const bool split = reader.splits();
-  const size_t slots = static_cast<size_t>(o.threads) * 4;
+  const int thread_count = std::min(o.threads, kMaxThreads);
+  const size_t slots = static_cast<size_t>(thread_count) * 4;
   std::vector<Batch> ring(slots);
   if (!split) {
     for (Batch& b : ring) b.records.resize(batch_records);
@@ -263,7 +266,14 @@ PipelineStats run_pipeline(const Build& build, const Registry& registry, int32_t
     ev->add_to(stats);
   };
   std::vector<std::thread> threads;
-  for (int t = 1; t < o.threads; ++t) threads.emplace_back(run_thread);
+  for (int t = 1; t < thread_count; ++t) {
+    // When the system refuses a thread, the ones started share the work.
+    try {
+      threads.emplace_back(run_thread);
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
   run_thread();
   for (std::thread& t : threads) t.join();
   if (error) std::rethrow_exception(error);

@@ -19,8 +19,11 @@ namespace kairos {
 
 enum class OutputFormat { Jsonl, Csv };
 
+/// The most threads a run may use (docs/limits.md); the CLI refuses more.
+inline constexpr int kMaxThreads = 256;
+
 struct PipelineOptions {
-  int threads = 1;            ///< threads, the calling one included
+  int threads = 1;            ///< threads, the calling one included (at most kMaxThreads)
   OutputFormat format = OutputFormat::Jsonl;
   bool facts = true;          ///< JSON Lines: include the facts
   size_t batch_records = 512; ///< records per batch

@@ -154,6 +154,50 @@ struct TestFile {
   std::vector<std::string> case_errors;  ///< parallel to cases: why the case is malformed, or empty
 };
 
+/// How deep an `expect` entry may nest, and how many nodes it may hold,
+/// counting a node again each time an alias brings it in (docs/limits.md):
+/// entries are walked recursively, and a few lines of aliases can stand for
+/// billions of nodes, or for a node that contains itself.
+constexpr size_t kMaxExpectDepth = 64;
+constexpr size_t kMaxExpectNodes = 10000;
+
+/// Counts the nodes of `n` (aliases expanded) against `budget`; false as soon
+/// as it nests deeper than kMaxExpectDepth (`deep` set) or the budget runs out.
+bool within_limits(const YAML::Node& n, size_t depth, size_t& budget, bool& deep) {
+  if (budget == 0) return false;
+  --budget;
+  if (!n.IsMap() && !n.IsSequence()) return true;
+  if (depth == kMaxExpectDepth) {
+    deep = true;
+    return false;
+  }
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    if (n.IsMap()) {
+      if (!within_limits(it->first, depth + 1, budget, deep) || !within_limits(it->second, depth + 1, budget, deep)) {
+        return false;
+      }
+    } else if (!within_limits(*it, depth + 1, budget, deep)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// How many entries `expect` may have (docs/limits.md): matching them to
+/// the actions searches augmenting paths by recursion, one level per entry.
+constexpr size_t kMaxExpectEntries = 1000;
+
+/// Refuses an `expect` entry past the limits above.
+void check_expect_size(const YAML::Node& e) {
+  size_t budget = kMaxExpectNodes;
+  bool deep = false;
+  if (within_limits(e, 1, budget, deep)) return;
+  throw Malformed{deep ? fmt::format("an 'expect' entry may nest at most {} levels", kMaxExpectDepth)
+                       : fmt::format("an 'expect' entry may hold at most {} values (each use of an alias counts)",
+                                     kMaxExpectNodes),
+                  e.Mark()};
+}
+
 TestCase parse_case(const YAML::Node& n, size_t index, std::string& error, const std::string& path) {
   TestCase c;
   c.line = n.Mark().line + 1;
@@ -173,9 +217,13 @@ TestCase parse_case(const YAML::Node& n, size_t index, std::string& error, const
     if (const YAML::Node expect = n["expect"]) {
       if (!expect.IsSequence()) throw Malformed{"'expect' must be a list of mappings", expect.Mark()};
       c.has_expect = true;
+      if (expect.size() > kMaxExpectEntries) {
+        throw Malformed{fmt::format("'expect' may list at most {} actions", kMaxExpectEntries), expect.Mark()};
+      }
       for (const YAML::Node& e : expect) {
         if (!e.IsMap())
           throw Malformed{"each 'expect' entry must be a mapping such as {rule: NAME, action: tag}", e.Mark()};
+        check_expect_size(e);
         c.expect.push_back(e);
       }
     }
@@ -202,10 +250,11 @@ TestCase parse_case(const YAML::Node& n, size_t index, std::string& error, const
 
 TestFile parse_test_file(const std::string& path) {
   YAML::Node root;
+  std::string error;
+  const std::optional<std::string> text = grammar::read_source_file(path, error);
+  if (!text) throw Malformed{fmt::format("cannot read the test file: {}", error), YAML::Mark::null_mark()};
   try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw Malformed{fmt::format("cannot read the test file: {}", std::strerror(errno)), YAML::Mark::null_mark()};
+    root = YAML::Load(*text);
   } catch (const YAML::Exception& e) {
     throw Malformed{fmt::format("invalid YAML: {}", e.msg), e.mark};
   }
@@ -387,8 +436,9 @@ std::vector<int> match_expectations(const std::vector<YAML::Node>& expect, const
   for (size_t e = 0; e < n; ++e) {
     for (size_t a = 0; a < m; ++a) fits[e][a] = expected_action_matches(expect[e], actions[a]) ? 1 : 0;
   }
-  // Kuhn's augmenting paths: entries in order, each trying actions in order,
-  // so an unambiguous case pairs entries with actions in emission order.
+  // Kuhn's augmenting paths: entries in order, each taking the first free
+  // action that fits, else searching a path that frees one; so an
+  // unambiguous case pairs entries with actions in emission order.
   std::vector<int> owner(m, -1);
   std::vector<char> seen;
   std::function<bool(size_t)> augment = [&](size_t e) {
@@ -403,6 +453,14 @@ std::vector<int> match_expectations(const std::vector<YAML::Node>& expect, const
     return false;
   };
   for (size_t e = 0; e < n; ++e) {
+    // A free action that fits needs no search: many alike entries (and
+    // actions) then cost no more than comparing them.
+    size_t free = 0;
+    while (free < m && (!fits[e][free] || owner[free] >= 0)) ++free;
+    if (free < m) {
+      owner[free] = static_cast<int>(e);
+      continue;
+    }
     seen.assign(m, 0);
     augment(e);
   }

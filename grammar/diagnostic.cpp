@@ -237,28 +237,49 @@ std::string render_github(const SourceManager& sources, const std::vector<Diagno
 }
 
 /// Optimal string alignment distance: a swap of two neighbours counts as one
-/// edit, so "adoptoin" is one step from "adoption".
-static size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+/// edit, so "adoptoin" is one step from "adoption". Only distances below
+/// `bound` matter: a larger one comes back as `bound`, found as soon as a
+/// row of the table (and the one before it, for swaps) is past it. `rows`
+/// holds the three rows in use, kept between calls.
+static size_t edit_distance(const std::string& a, const std::string& b, size_t bound,
+                            std::vector<size_t>& rows) {
+  const size_t w = b.size() + 1;
+  rows.assign(3 * w, 0);
+  size_t* before = rows.data();  // row i - 2
+  size_t* prev = before + w;     // row i - 1
+  size_t* cur = prev + w;        // row i
+  for (size_t j = 0; j < w; ++j) prev[j] = j;
+  size_t prev_min = 0;
   for (size_t i = 1; i <= a.size(); ++i) {
-    for (size_t j = 1; j <= b.size(); ++j) {
+    cur[0] = i;
+    size_t row_min = i;
+    for (size_t j = 1; j < w; ++j) {
       const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
+      size_t d = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d = std::min(d, before[j - 2] + 1);
+      cur[j] = d;
+      row_min = std::min(row_min, d);
     }
+    // Every later cell comes from this row or, by a swap, the one before.
+    if (row_min >= bound && prev_min >= bound) return bound;
+    prev_min = row_min;
+    size_t* t = before;
+    before = prev;
+    prev = cur;
+    cur = t;
   }
-  return d[a.size()][b.size()];
+  return std::min(prev[w - 1], bound);
 }
 
 std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates) {
   std::string best;
   size_t best_distance = std::max<size_t>(1, name.size() / 3) + 1;
+  std::vector<size_t> rows;
   for (const std::string& c : candidates) {
-    const size_t d = edit_distance(name, c);
+    // The difference in length is a lower bound of the distance.
+    const size_t gap = c.size() > name.size() ? c.size() - name.size() : name.size() - c.size();
+    if (gap >= best_distance) continue;
+    const size_t d = edit_distance(name, c, best_distance, rows);
     if (d < best_distance) {
       best_distance = d;
       best = c;

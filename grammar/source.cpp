@@ -1,8 +1,43 @@
 #include "grammar/source.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 
 namespace kairos::grammar {
+
+std::optional<std::string> read_source_file(const std::string& path, std::string& error) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    error = "it is a directory";
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = std::strerror(errno);
+    return std::nullopt;
+  }
+  return read_source_stream(in, error);
+}
+
+std::optional<std::string> read_source_stream(std::istream& in, std::string& error) {
+  std::string text;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.append(chunk, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxSourceFileBytes) {
+      error = kSourceFileTooLarge;
+      return std::nullopt;
+    }
+  }
+  if (in.bad()) {
+    error = std::strerror(errno);
+    return std::nullopt;
+  }
+  return text;
+}
 
 SourceFile::SourceFile(std::string path, std::string text)
     : path_(std::move(path)), text_(std::move(text)) {

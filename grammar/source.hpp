@@ -2,7 +2,9 @@
 /// Source files and spans: every AST node and every diagnostic points into one.
 
 #include <cstdint>
+#include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +52,20 @@ class SourceFile {
   std::string text_;
   std::vector<uint32_t> line_starts_;
 };
+
+/// The most bytes a file Kairos reads whole may hold: a playbook, each
+/// module it imports, a schema, a test file (docs/limits.md).
+inline constexpr size_t kMaxSourceFileBytes = size_t{10} << 20;
+/// The reason read_source_file() gives for a file over kMaxSourceFileBytes.
+inline constexpr const char* kSourceFileTooLarge = "it is too large (limit 10 MiB)";
+
+/// Reads a file whole, refusing directories and files over
+/// kMaxSourceFileBytes (checked while reading, so a file that never ends, a
+/// pipe or a device, is refused too); on failure sets `error` and returns
+/// nullopt.
+std::optional<std::string> read_source_file(const std::string& path, std::string& error);
+/// The same for a stream already open (standard input).
+std::optional<std::string> read_source_stream(std::istream& in, std::string& error);
 
 /// Owns every source file of a compilation; spans refer to files by index.
 class SourceManager {

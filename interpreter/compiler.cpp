@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "grammar/parser.hpp"
@@ -134,7 +135,15 @@ struct Binding {
   bool constant = false;
   uint32_t let_index = 0;
   std::vector<uint32_t> facts;  ///< let: fields it refers to
+  /// The longest chain of consts and lets it is defined through, itself
+  /// included (a let of fields only: 1).
+  uint32_t depth = 0;
 };
+
+/// How long a chain of consts and lets defined through each other may be
+/// (docs/limits.md): resolving them, and evaluating lets in the VM, recurses
+/// once per link.
+constexpr uint32_t kMaxBindingDepth = 64;
 
 /// The context an expression is compiled in.
 struct Context {
@@ -323,11 +332,9 @@ class Compiler {
   /// one of its values (a record's value of that enum points there too).
   Value enum_text(const Type& t, const std::string& text) {
     if (t.enum_values) {
-      for (const std::string& v : t.enum_values->values) {
-        if (v == text) {
-          enum_texts_.insert(v.data());
-          return Value::string(v);
-        }
+      if (const std::string* v = t.enum_values->find(text)) {
+        enum_texts_.insert(v->data());
+        return Value::string(*v);
       }
     }
     return Value::string(text);
@@ -335,12 +342,37 @@ class Compiler {
 
   // ---- modules and names -------------------------------------------------
 
-  /// Registers the const/let/def names of a module and, recursively, of its imports.
-  void load_module(const ast::Module& m, bool is_main) {
-    loading_.push_back(m.file);
-    for (const ast::Decl& d : m.decls) {
-      if (d.kind == ast::DeclKind::Import) import(m, d);
+  /// Registers the const/let/def names of a module and of everything it
+  /// imports, imported names first (so a duplicate is reported at the later
+  /// one). Imports are followed with an explicit stack, not by recursion, so
+  /// a chain of imports of any length costs time linear in its length.
+  void load_module(const ast::Module& root, bool is_main) {
+    struct Frame {
+      const ast::Module* module;
+      size_t next_decl;
+    };
+    std::vector<Frame> stack{{&root, 0}};
+    on_stack_.insert(root.file);
+    while (!stack.empty()) {
+      Frame& top = stack.back();
+      const ast::Module& m = *top.module;
+      if (top.next_decl < m.decls.size()) {
+        const ast::Decl& d = m.decls[top.next_decl++];
+        if (d.kind != ast::DeclKind::Import) continue;
+        if (const ast::Module* imported = import(m, d)) {
+          on_stack_.insert(imported->file);
+          stack.push_back({imported, 0});  // `top` is not used past here
+        }
+        continue;
+      }
+      register_names(m, is_main && &m == &root);
+      on_stack_.erase(m.file);
+      stack.pop_back();
     }
+  }
+
+  /// Registers the const/let/def names of one module.
+  void register_names(const ast::Module& m, bool is_main) {
     for (const ast::Decl& d : m.decls) {
       if (d.kind != ast::DeclKind::Const && d.kind != ast::DeclKind::Let && d.kind != ast::DeclKind::Def) continue;
       auto it = names_.find(d.name);
@@ -363,32 +395,34 @@ class Compiler {
       names_.emplace(d.name, std::move(b));
       name_order_.push_back(d.name);
     }
-    loading_.pop_back();
   }
 
-  void import(const ast::Module& from, const ast::Decl& d) {
+  /// Resolves and parses the module an import names; nullptr when it cannot
+  /// be imported (reported), closes a cycle (reported) or was already
+  /// brought in by another import (a diamond).
+  const ast::Module* import(const ast::Module& from, const ast::Decl& d) {
     if (!options_.resolve_import) {
       diags_.error("import-not-found", d.span, fmt::format("cannot import '{}' here", d.name));
-      return;
+      return nullptr;
     }
     std::string resolved, error;
     std::optional<std::string> text =
         options_.resolve_import(d.name, c_.sources.file(from.file).path(), resolved, error);
     if (!text) {
       diags_.error("import-not-found", d.span, fmt::format("cannot import '{}': {}", d.name, error));
-      return;
+      return nullptr;
     }
-    for (uint32_t f : loading_) {
-      if (imported_paths_.count(resolved) && imported_paths_[resolved] == f) {
+    const auto seen = imported_paths_.find(resolved);
+    if (seen != imported_paths_.end()) {
+      if (on_stack_.count(seen->second) != 0) {
         diags_.error("import-cycle", d.span, fmt::format("import cycle: '{}' imports itself", resolved));
-        return;
       }
+      return nullptr;
     }
-    if (imported_paths_.count(resolved)) return;  // already brought in (a diamond)
     const size_t index = c_.parse(resolved, std::move(*text));
     const ast::Module& m = *c_.modules[index];
-    imported_paths_[resolved] = m.file;
-    load_module(m, false);
+    imported_paths_.emplace(resolved, m.file);
+    return &m;
   }
 
   // ---- declarations ------------------------------------------------------
@@ -468,6 +502,41 @@ class Compiler {
     return true;
   }
 
+  /// Marks a const or let as being resolved; false (reported, and the
+  /// binding failed) when that would nest more than kMaxBindingDepth deep.
+  bool enter_binding(Binding& b) {
+    if (resolving_ >= kMaxBindingDepth) {
+      binding_too_deep(b);
+      return false;
+    }
+    b.state = Binding::State::Busy;
+    ++resolving_;
+    return true;
+  }
+
+  /// After a const's or let's expression: its depth from the consts and lets
+  /// it used (uses_depth_), which are then the caller's again. False when
+  /// the binding failed or is too deep (reported).
+  bool leave_binding(Binding& b, uint32_t saved_depth) {
+    --resolving_;
+    b.depth = uses_depth_ + 1;
+    uses_depth_ = saved_depth;
+    if (b.state == Binding::State::Failed) return false;
+    if (b.depth > kMaxBindingDepth) {
+      binding_too_deep(b);
+      return false;
+    }
+    return true;
+  }
+
+  void binding_too_deep(Binding& b) {
+    diags_.error("limit", b.decl->name_span,
+                 fmt::format("consts and lets are nested too deeply (limit {})", kMaxBindingDepth),
+                 fmt::format("'{}' is defined through a chain of more than {} consts and lets", b.decl->name,
+                             kMaxBindingDepth));
+    b.state = Binding::State::Failed;
+  }
+
   void resolve_const(Binding& b) {
     if (b.state == Binding::State::Done || b.state == Binding::State::Failed) return;
     if (b.state == Binding::State::Busy) {
@@ -475,13 +544,14 @@ class Compiler {
       b.state = Binding::State::Failed;
       return;
     }
-    b.state = Binding::State::Busy;
+    if (!enter_binding(b)) return;
     Segment seg;
     const size_t errors = error_count();
     std::string saved_context = std::exchange(context_name_, fmt::format("in const '{}'", b.decl->name));
+    const uint32_t saved_depth = std::exchange(uses_depth_, 0);
     Typed t = expr(seg, *b.decl->value, {});
     context_name_ = std::move(saved_context);
-    if (b.state == Binding::State::Failed) return;
+    if (!leave_binding(b, saved_depth)) return;
     if (!t.ok || error_count() > errors) {
       b.state = Binding::State::Failed;
       return;
@@ -507,7 +577,7 @@ class Compiler {
       b.state = Binding::State::Failed;
       return;
     }
-    b.state = Binding::State::Busy;
+    if (!enter_binding(b)) return;
     std::vector<uint32_t>* saved_facts = facts_;
     std::vector<Local> saved_locals;
     saved_locals.swap(locals_);
@@ -516,11 +586,12 @@ class Compiler {
     Segment seg;
     const size_t errors = error_count();
     std::string saved_context = std::exchange(context_name_, fmt::format("in let '{}'", b.decl->name));
+    const uint32_t saved_depth = std::exchange(uses_depth_, 0);
     Typed t = expr(seg, *b.decl->value, {});
     context_name_ = std::move(saved_context);
     facts_ = saved_facts;
     locals_.swap(saved_locals);
-    if (b.state == Binding::State::Failed) return;
+    if (!leave_binding(b, saved_depth)) return;
     if (!t.ok || error_count() > errors) {
       b.state = Binding::State::Failed;
       return;
@@ -1009,8 +1080,11 @@ class Compiler {
     const EnumValues& ev = *ctx.hint->enum_values;
     if (ev.contains(value)) return;
     const std::string near = grammar::did_you_mean(value, ev.values);
+    // The first values only: an enum may have thousands.
+    constexpr size_t kShown = 20;
     std::string all;
-    for (const std::string& v : ev.values) all += (all.empty() ? "" : ", ") + v;
+    for (size_t i = 0; i < ev.values.size() && i < kShown; ++i) all += (all.empty() ? "" : ", ") + ev.values[i];
+    if (ev.values.size() > kShown) all += fmt::format(", … ({} in all)", ev.values.size());
     const std::string of = ctx.hint_name.empty() ? "" : fmt::format(" of '{}'", ctx.hint_name);
     diags_.error("unknown-symbol", span,
                  fmt::format("'{}' is not a value{}{}", value, of,
@@ -1052,10 +1126,12 @@ class Compiler {
       if (bind.kind == ast::DeclKind::Const) {
         resolve_const(bind);
         if (bind.state != Binding::State::Done) return fail();
+        uses_depth_ = std::max(uses_depth_, bind.depth);
         return constant(seg, e, bind.value, bind.type);
       }
       resolve_let(bind);
       if (bind.state != Binding::State::Done) return fail();
+      uses_depth_ = std::max(uses_depth_, bind.depth);
       for (uint32_t f : bind.facts) add_fact(f);
       if (bind.constant) return constant(seg, e, bind.value, bind.type);
       seg.emit(Op::Let, e.span, bind.let_index);
@@ -1558,10 +1634,12 @@ class Compiler {
   std::unique_ptr<Vm> vm_;
   std::unordered_map<std::string, Binding> names_;
   std::vector<std::string> name_order_;
-  std::map<std::string, uint32_t> imported_paths_;
-  std::vector<uint32_t> loading_;
+  std::unordered_map<std::string, uint32_t> imported_paths_;  ///< resolved path -> file
+  std::unordered_set<uint32_t> on_stack_;  ///< the files whose imports are being followed
   std::vector<Local> locals_;
   std::vector<const ast::Decl*> def_stack_;
+  uint32_t resolving_ = 0;    ///< consts and lets being resolved, one inside the other
+  uint32_t uses_depth_ = 0;   ///< the deepest const or let used by the expression being compiled
   uint64_t expanded_ = 0;            ///< expression nodes compiled inside def bodies
   bool expansion_over_ = false;      ///< expanded_ passed kMaxExpandedNodes
   bool expansion_reported_ = false;

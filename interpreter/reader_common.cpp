@@ -309,12 +309,10 @@ bool convert_scalar(std::string_view text, TypeKind kind, const EnumValues* valu
     }
     case TypeKind::Enum: {
       if (values != nullptr) {
-        for (const std::string& v : values->values) {
-          // The schema outlives every record, so the value can point into it.
-          if (same_text(v, text)) {
-            out = Value::string(v);
-            return true;
-          }
+        // The schema outlives every record, so the value can point into it.
+        if (const std::string* v = values->find(text)) {
+          out = Value::string(*v);
+          return true;
         }
         reason = enum_reason(text, *values);
         return false;

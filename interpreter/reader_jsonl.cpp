@@ -100,6 +100,41 @@ class LineSplitter {
   std::string saved_;
 };
 
+/// A JSON line whose objects and arrays nest deeper than this is rejected
+/// with kTooDeep before it is parsed: the parsed value is walked
+/// recursively later on (printing it in a rejection, for one), and a
+/// million nested brackets fit in a line.
+constexpr size_t kMaxJsonDepth = 64;
+constexpr const char* kTooDeep = "value nested deeper than the 64-level limit";
+
+/// Whether the objects and arrays of a JSON text nest deeper than
+/// kMaxJsonDepth (brackets inside strings do not count).
+bool nested_too_deeply(std::string_view text) {
+  // Fewer brackets than the limit cannot nest deeper: the common case, in one pass.
+  size_t brackets = 0;
+  for (const char c : text) brackets += static_cast<size_t>(c == '{') + static_cast<size_t>(c == '[');
+  if (brackets <= kMaxJsonDepth) return false;
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > kMaxJsonDepth) return true;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
 /// `a JSON string`, `a JSON object`, ... for messages.
 std::string a_json(const json& j) {
   switch (j.type()) {
@@ -304,6 +339,10 @@ class JsonlReader final : public RecordReader {
                          static_cast<const char*>(nul) - text.data() + 1));
       return Status::Rejected;
     }
+    if (nested_too_deeply(text)) {
+      reject(rejected, line, "", "", text, kTooDeep);
+      return Status::Rejected;
+    }
     try {
       doc_ = json::parse(text.begin(), text.end());
     } catch (const json::parse_error& e) {
@@ -426,6 +465,7 @@ class JsonlInput final : public DataInput {
       if (lines.too_long()) break;
       if (is_blank(text)) continue;
       ++records;
+      if (nested_too_deeply(text)) continue;  // rejected when read
       // Lines that do not parse will be rejected; they tell nothing about the types.
       if (std::memchr(text.data(), '\0', text.size()) != nullptr) continue;
       const auto doc = nlohmann::ordered_json::parse(text.begin(), text.end(), nullptr, false);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cstring>
 #include <stdexcept>
 
 #include "interpreter/convert.hpp"
@@ -259,6 +260,12 @@ class YamlReader final : public RecordReader {
   size_t next_ = 0;
 };
 
+/// A YAML document of the data may hold this much (docs/limits.md): it is
+/// loaded whole, and yaml-cpp takes many times its size in memory.
+constexpr size_t kMaxDocumentBytes = size_t{16} << 20;
+constexpr const char* kDocumentTooLong =
+    "YAML document is longer than the 16 MiB limit; the rest of the file is not read";
+
 class YamlInput final : public DataInput {
  public:
   explicit YamlInput(std::unique_ptr<reader::ByteSource> src) : src_(std::move(src)) {}
@@ -295,7 +302,8 @@ class YamlInput final : public DataInput {
   void load() {
     if (loaded_) return;
     loaded_ = true;
-    const std::string text = src_->read_all();
+    uint64_t too_long_line = 0;
+    const std::string text = read_documents(too_long_line);
     // A YAML file is one document tree: part of it may read as whole
     // records that are not, so a read error leaves no record at all.
     if (!src_->error().empty()) return;
@@ -303,6 +311,45 @@ class YamlInput final : public DataInput {
       add_documents(load_all_yaml(text), 0);
     } catch (const YAML::Exception& e) {
       recover(text, e);
+    }
+    if (too_long_line > 0) items_.push_back({YAML::Node(), too_long_line, kDocumentTooLong, {}});
+  }
+
+  /// The text of the input, read up to the first YAML document longer than
+  /// kMaxDocumentBytes (then `too_long_line` is the line it starts on, and
+  /// the rest of the input is not read: a file that never ends, such as
+  /// /dev/zero, is one such document). Documents start at a line that
+  /// begins with `---` or `...`.
+  std::string read_documents(uint64_t& too_long_line) {
+    size_t scanned = 0, doc_start = 0;
+    uint64_t line = 1, doc_line = 1;
+    auto marker = [](const char* p, size_t n) {
+      if (n < 3 || !(std::memcmp(p, "---", 3) == 0 || std::memcmp(p, "...", 3) == 0)) return false;
+      return n == 3 || p[3] == ' ' || p[3] == '\t' || p[3] == '\r' || p[3] == '\n';
+    };
+    for (;;) {
+      const char* d = src_->data();
+      const size_t n = src_->size();
+      while (scanned < n) {
+        const void* nl = std::memchr(d + scanned, '\n', n - scanned);
+        if (nl == nullptr) break;
+        const size_t next = static_cast<size_t>(static_cast<const char*>(nl) - d) + 1;
+        if (n - next < 4 && !src_->eof()) break;  // the next line's start is not read yet
+        scanned = next;
+        ++line;
+        if (marker(d + next, n - next)) {
+          if (next - doc_start > kMaxDocumentBytes) break;
+          doc_start = next;
+          doc_line = line;
+        }
+      }
+      // Also when the scan stopped at the marker after a document too long.
+      if (n - doc_start > kMaxDocumentBytes) {
+        too_long_line = doc_line;
+        return std::string(d, doc_start);
+      }
+      if (src_->eof()) return std::string(d, n);
+      src_->refill(0);
     }
   }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <cstdio>
@@ -50,6 +51,13 @@ TypeKind kind_of(const std::string& word) {
   if (word == "list") return TypeKind::List;
   return TypeKind::Any;
 }
+
+/// A field's name or column, as a dotted path into nested data, may have
+/// this many parts (docs/limits.md): readers walk a path a part at a time,
+/// and no record nests deeper than the JSON Lines reader's 64 levels.
+constexpr size_t kMaxPathParts = 64;
+
+size_t path_parts(const std::string& path) { return static_cast<size_t>(std::count(path.begin(), path.end(), '.')) + 1; }
 
 /// `a`, `a_b`, `usage.seats.used`: names a playbook can refer to.
 bool is_field_name(const std::string& s) {
@@ -241,6 +249,11 @@ void SchemaParser::parse_options(const YAML::Node& spec, FieldSpec& f) {
     } else if (!values_node->IsSequence() || values_node->size() == 0) {
       error("schema-enum-values", *values_node,
             fmt::format("'values' of field '{}' must be a non-empty list of names", f.name));
+    } else if (values_node->size() > kMaxEnumValues) {
+      error("schema-enum-values", *values_node,
+            fmt::format("field '{}' declares {} values, and an enum may have at most {}", f.name,
+                        values_node->size(), kMaxEnumValues),
+            "declare the field as a string");
     } else {
       values = std::make_shared<EnumValues>();
       for (const YAML::Node& v : *values_node) {
@@ -250,7 +263,7 @@ void SchemaParser::parse_options(const YAML::Node& spec, FieldSpec& f) {
         } else if (values->contains(text)) {
           error("schema-enum-values", v, fmt::format("duplicate value '{}' in field '{}'", text, f.name));
         } else {
-          values->values.push_back(text);
+          values->add(text);
         }
       }
     }
@@ -385,6 +398,15 @@ std::optional<Schema> SchemaParser::parse() {
         continue;
       }
       parse_field(it->first, it->second, f);
+      if (path_parts(f.source) > kMaxPathParts || path_parts(f.name) > kMaxPathParts) {
+        const bool column = path_parts(f.source) > kMaxPathParts;
+        error("schema-field-name", column ? it->second : it->first,
+              fmt::format("the {} of field '{}' has {} dotted parts, and a path may have at most {}",
+                          column ? "column" : "name", f.name.substr(0, 64), path_parts(column ? f.source : f.name),
+                          kMaxPathParts),
+              "data nests at most 64 levels deep (JSON Lines), so a longer path names nothing");
+        continue;
+      }
       schema.fields.push_back(std::move(f));
     }
   }
@@ -409,31 +431,15 @@ std::optional<Schema> SchemaParser::parse() {
 
 }  // namespace
 
-/// Reads a whole file; false with errno's text in `error`.
-static bool read_file(const std::string& path, std::string& text, std::string& error) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) {
-    error = std::strerror(errno);
-    return false;
-  }
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) text.append(buf, n);
-  if (std::ferror(f.get())) {
-    error = std::strerror(errno);
-    return false;
-  }
-  return true;
-}
-
 std::optional<Schema> load_schema(const std::string& path, grammar::SourceManager& sources,
                                   grammar::Diagnostics& diags) {
-  std::string text, error;
-  if (!read_file(path, text, error)) {
+  std::string error;
+  std::optional<std::string> text = grammar::read_source_file(path, error);
+  if (!text) {
     diags.file_error("schema-unreadable", path, fmt::format("cannot read schema file: {}", error));
     return std::nullopt;
   }
-  const uint32_t file = sources.add(path, std::move(text));
+  const uint32_t file = sources.add(path, std::move(*text));
   return parse_schema(file, sources, diags);
 }
 

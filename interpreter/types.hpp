@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace kairos {
@@ -21,9 +23,29 @@ enum class TypeKind : uint8_t {
 };
 
 /// The declared values of an enum type.
+/// An enum declares at most this many values (docs/limits.md).
+inline constexpr size_t kMaxEnumValues = 10000;
+
+/// The declared values of an enum type, in declaration order, with an index
+/// by text: looking a value up is one hash lookup, however many there are.
+/// Add values with add(); `values` is for reading.
 struct EnumValues {
   std::vector<std::string> values;
-  bool contains(const std::string& s) const;
+
+  EnumValues() = default;
+  explicit EnumValues(std::vector<std::string> v);
+  EnumValues(const EnumValues& other);
+  EnumValues& operator=(const EnumValues& other);
+
+  /// Appends a value (the caller keeps the values unique).
+  void add(std::string v);
+  /// The declared value equal to `s` (the schema's own copy), or nullptr.
+  const std::string* find(std::string_view s) const;
+  bool contains(std::string_view s) const { return find(s) != nullptr; }
+
+ private:
+  void reindex();
+  std::unordered_map<std::string_view, uint32_t> index_;  ///< views of `values`
 };
 
 /// A type: its kind, and for lists the element kind; for enums (or lists of

@@ -46,8 +46,7 @@ inline FieldSpec field(std::string name, Type type, bool required = false, std::
 }
 
 inline Type enum_of(std::vector<std::string> values) {
-  auto ev = std::make_shared<EnumValues>();
-  ev->values = std::move(values);
+  auto ev = std::make_shared<EnumValues>(std::move(values));
   return Type{TypeKind::Enum, TypeKind::Any, ev};
 }
 

@@ -27,8 +27,7 @@ inline std::shared_ptr<Schema> make_schema(const std::vector<std::pair<std::stri
 }
 
 inline Type enum_type(std::vector<std::string> values) {
-  auto ev = std::make_shared<EnumValues>();
-  ev->values = std::move(values);
+  auto ev = std::make_shared<EnumValues>(std::move(values));
   return Type{TypeKind::Enum, TypeKind::Any, ev};
 }
 

@@ -246,3 +246,19 @@ BOOST_AUTO_TEST_CASE(load_from_file_and_unreadable) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(enum_values_are_found_by_hash_after_growing_and_copying) {
+  kairos::EnumValues values;
+  for (int i = 0; i < 1000; ++i) values.add(i % 2 == 0 ? std::to_string(i) : std::string(40, 'a') + std::to_string(i));
+  BOOST_TEST(values.contains("0"));
+  BOOST_TEST(values.contains("998"));
+  BOOST_TEST(values.contains(std::string(40, 'a') + "999"));
+  BOOST_TEST(!values.contains("999"));
+  BOOST_TEST(values.find("42") == &values.values[42]);
+  const kairos::EnumValues copy = values;
+  BOOST_TEST(copy.find("42") == &copy.values[42]);
+  kairos::EnumValues direct;
+  direct.values = {"bronze", "gold"};  // changed directly: still found
+  BOOST_TEST(direct.contains("gold"));
+  BOOST_TEST(!direct.contains("silver"));
+}

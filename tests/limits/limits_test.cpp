@@ -400,3 +400,139 @@ BOOST_AUTO_TEST_CASE(one_record_builds_at_most_64_mib_of_strings) {
   for (uint64_t w : warnings) warned += w;
   BOOST_TEST(warned == 100u - fired);
 }
+
+BOOST_AUTO_TEST_CASE(threads_are_limited_to_256) {
+  // `--threads 100000` aborted (exit 134) when the system refused a thread,
+  // and left the temporary file of --out behind. It is a usage error now.
+  const fs::path dir = temp_dir();
+  const fs::path play = write(dir / "p.play", "when true then tag \"x\"\n");
+  const fs::path data = write(dir / "d.jsonl", "{\"id\":\"C1\",\"health\":1}\n");
+  const fs::path out = dir / "out" / "actions.jsonl";
+  fs::create_directories(out.parent_path());
+  const std::string run = std::string(KAIROS_BINARY) + " run " + play.string() + " --data " + data.string() +
+                          " --schema " + schema(dir).string() + " --quiet --out " + out.string() + " --threads ";
+  for (const char* n : {"100000", "257", "0", "-1"}) {
+    const Result r = shell(run + n + " 2>&1");
+    BOOST_TEST(r.status == 2, n << ": " << r.out);
+    BOOST_TEST(contains(r.out, "--threads must be between 1 and 256"), r.out);
+    BOOST_TEST(fs::is_empty(out.parent_path()), n);
+  }
+  const Result ok = shell(run + "256 2>&1");
+  BOOST_TEST(ok.status == 0, ok.out);
+  BOOST_TEST(fs::exists(out));
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_chain_of_20000_imports_compiles_in_linear_time) {
+  // Imports were followed by recursion, checking every file on the way for
+  // a cycle: 20,000 files overflowed the stack, and 10,000 took 9 s.
+  const fs::path dir = temp_dir();
+  const int n = 20000;
+  for (int i = 0; i < n; ++i) {
+    write(dir / fmt::format("m{}.play", i),
+          (i + 1 < n ? fmt::format("import \"m{}\"\n", i + 1) : std::string()) + fmt::format("const C{} = {}\n", i, i));
+  }
+  const fs::path main = write(dir / "main.play", fmt::format("import \"m0\"\nwhen health > C{} then tag \"x\"\n", n - 1));
+  const auto start = std::chrono::steady_clock::now();
+  const Result ok = shell("timeout 20 " + std::string(KAIROS_BINARY) + " check --schema " + schema(dir).string() + " " +
+                          main.string() + " 2>&1");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  BOOST_TEST(ok.status == 0, ok.out);
+  BOOST_TEST(seconds < 10.0);
+  // A cycle at the end of the chain is still found.
+  write(dir / fmt::format("m{}.play", n - 1), fmt::format("import \"m0\"\nconst C{} = 1\n", n - 1));
+  const Result cycle = shell("timeout 20 " + std::string(KAIROS_BINARY) + " check --schema " + schema(dir).string() +
+                             " " + main.string() + " 2>&1");
+  BOOST_TEST(cycle.status == 1, cycle.out);
+  BOOST_TEST(contains(cycle.out, "error: import cycle: '"), cycle.out);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(consts_and_lets_nest_at_most_64_deep) {
+  // A let defined through another, and so on, was resolved by recursion in
+  // the compiler and evaluated by recursion in the VM: 100,000 of them
+  // overflowed the stack (check, or run when declared in order).
+  const fs::path dir = temp_dir();
+  auto chain = [&](const std::string& name, const std::string& kind, int n, bool reversed) {
+    std::string text;
+    for (int i = 0; i < n; ++i) {
+      const int uses = reversed ? i + 1 : i - 1;
+      const bool last = reversed ? i + 1 == n : i == 0;
+      text += fmt::format("{} v{} = {}\n", kind, i, last ? (kind == "let" ? "health" : "1") : fmt::format("v{} + 1", uses));
+    }
+    text += fmt::format("when v{} > health then tag \"x\"\n", reversed ? 0 : n - 1);
+    return write(dir / (name + ".play"), text);
+  };
+  const fs::path data = write(dir / "d.jsonl", "{\"id\":\"C1\",\"health\":1}\n");
+  const std::string tool = "timeout 60 " + std::string(KAIROS_BINARY);
+  for (const std::string kind : {"let", "const"}) {
+    for (const bool reversed : {false, true}) {
+      const fs::path at_limit = chain(kind + "64", kind, 64, reversed);
+      const Result ok = shell(tool + " run --quiet --schema " + schema(dir).string() + " " + at_limit.string() +
+                              " --data " + data.string() + " 2>&1");
+      BOOST_TEST(ok.status == 0, kind << reversed << ": " << ok.out);
+      BOOST_TEST(contains(ok.out, "\"tag\":\"x\""), ok.out);
+      const fs::path deep = chain(kind + "deep", kind, 100000, reversed);
+      for (const char* verb : {"check", "run"}) {
+        const Result r = shell(tool + " " + verb + " --schema " + schema(dir).string() + " " + deep.string() +
+                               (std::string(verb) == "run" ? " --data " + data.string() : std::string()) + " 2>&1");
+        BOOST_TEST(r.status == 1, kind << reversed << verb << ": " << r.out);
+        BOOST_TEST(contains(r.out, "error: consts and lets are nested too deeply (limit 64)"), r.out);
+        BOOST_TEST(contains(r.out, "is defined through a chain of more than 64 consts and lets"), r.out);
+      }
+    }
+  }
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(contains_any_and_contains_all_take_linear_time) {
+  // Both compared every element of one list with every element of the
+  // other: one record of 1.5 MB took 40 s while `check --verbose` promised
+  // a few dozen steps. Their elements are hashed now.
+  const fs::path dir = temp_dir();
+  const fs::path s = write(dir / "lists.yaml", "key: id\nfields:\n  id: string\n  a: {type: list, of: string}\n"
+                                                "  b: {type: list, of: string}\n  n: {type: list, of: int}\n"
+                                                "  x: {type: list, of: number}\n");
+  const fs::path play = write(dir / "p.play",
+                              "rule any_ab when contains_any(a, b) then tag \"any_ab\"\n"
+                              "rule all_aa when contains_all(a, a) then tag \"all_aa\"\n"
+                              "rule all_ab when contains_all(a, b) then tag \"all_ab\"\n"
+                              "rule any_nx when contains_any(n, x) then tag \"any_nx\"\n"
+                              "rule all_nx when contains_all(x, n) then tag \"all_nx\"\n");
+  const int n = 60000;
+  std::string a, b, ints, nums;
+  for (int i = 0; i < n; ++i) {
+    const std::string sep = i == 0 ? "" : ",";
+    a += fmt::format("{}\"a{}\"", sep, i);
+    b += fmt::format("{}\"b{}\"", sep, i);
+    ints += fmt::format("{}{}", sep, i);
+    nums += fmt::format("{}{}.5", sep, i);
+  }
+  // An int equals a number of the same value: the last of x is n, as a number.
+  const std::string record =
+      fmt::format("{{\"id\":\"C1\",\"a\":[{}],\"b\":[{}],\"n\":[{}],\"x\":[{},{}.0]}}\n", a, b, ints, nums, n - 1);
+  BOOST_REQUIRE_GT(record.size(), size_t{1} << 20);
+  const fs::path data = write(dir / "d.jsonl", record);
+  const auto start = std::chrono::steady_clock::now();
+  const Result r = shell("timeout 120 " + std::string(KAIROS_BINARY) + " run " + play.string() + " --schema " +
+                         s.string() + " --data " + data.string() + " --quiet 2>&1");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  BOOST_TEST(r.status == 0, r.out);
+  BOOST_TEST(!contains(r.out, "\"any_ab\""), r.out);
+  BOOST_TEST(contains(r.out, "\"all_aa\""), r.out);
+  BOOST_TEST(!contains(r.out, "\"all_ab\""), r.out);
+  BOOST_TEST(contains(r.out, "\"any_nx\""), r.out);
+  BOOST_TEST(!contains(r.out, "\"all_nx\""), r.out);
+  BOOST_TEST(seconds < 5.0);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(fmt_reads_at_most_10_mib_from_standard_input) {
+  // `kairos fmt -` read standard input without limit: /dev/zero ended in bad_alloc.
+  const Result r = shell("timeout 60 " + std::string(KAIROS_BINARY) + " fmt - < /dev/zero 2>&1");
+  BOOST_TEST(r.status == 1, r.out);
+  BOOST_TEST(contains(r.out, "-: error: cannot read playbook file: it is too large (limit 10 MiB)"), r.out);
+  const Result ok = shell("printf 'when  true then tag \"x\"\\n' | " + std::string(KAIROS_BINARY) + " fmt - 2>&1");
+  BOOST_TEST(ok.status == 0, ok.out);
+  BOOST_TEST(contains(ok.out, "when true"), ok.out);
+}

@@ -404,6 +404,38 @@ BOOST_AUTO_TEST_CASE(element_equality) {
   BOOST_TEST(run("contains_all", {L({kNull, S("a")}), L({S("a"), kNull})}) == "bool false");
 }
 
+BOOST_AUTO_TEST_CASE(element_equality_of_long_lists) {
+  // Past a few dozen comparisons the first list is hashed: the same equality.
+  std::vector<Value> pad;
+  for (int i = 0; i < 100; ++i) pad.push_back(S("pad"));
+  auto padded = [&](std::vector<Value> items) {
+    items.insert(items.end(), pad.begin(), pad.end());
+    return L(items);
+  };
+  BOOST_TEST(run("contains_any", {padded({I(1), I(2)}), L({N(2.0)})}) == "bool true");
+  BOOST_TEST(run("contains_any", {padded({N(2.0)}), L({I(2)})}) == "bool true");
+  BOOST_TEST(run("contains_all", {padded({N(1.5), I(2)}), L({I(2), N(1.5)})}) == "bool true");
+  BOOST_TEST(run("contains_any", {padded({I(1)}), L({N(1.5)})}) == "bool false");
+  // Two ints are equal only when they are the same int, though both may be
+  // the same double; an int and a number compare as doubles.
+  const int64_t big = int64_t{1} << 53;
+  BOOST_TEST(run("contains_any", {padded({I(big)}), L({I(big + 1)})}) == "bool false");
+  BOOST_TEST(run("contains_any", {padded({N(static_cast<double>(big))}), L({I(big + 1)})}) == "bool true");
+  BOOST_TEST(run("contains_any", {padded({I(big + 1)}), L({N(static_cast<double>(big))})}) == "bool true");
+  BOOST_TEST(run("contains_any", {padded({N(0.0)}), L({N(-0.0)})}) == "bool true");
+  BOOST_TEST(run("contains_any", {padded({D(2026, 1, 15)}), L({D(2026, 1, 15)})}) == "bool true");
+  BOOST_TEST(run("contains_any", {padded({D(2026, 1, 15)}), L({S("2026-01-15")})}) == "bool false");
+  BOOST_TEST(run("contains_any", {padded({I(1)}), L({S("1"), B(true)})}) == "bool false");
+  BOOST_TEST(run("contains_any", {padded({B(true)}), L({B(true)})}) == "bool true");
+  BOOST_TEST(run("contains_any", {padded({B(true)}), L({B(false)})}) == "bool false");
+  BOOST_TEST(run("contains_any", {padded({L({I(1), I(2)})}), L({L({I(1), I(2)})})}) == "bool true");
+  BOOST_TEST(run("contains_any", {padded({L({I(1), I(2)})}), L({L({I(1)})})}) == "bool false");
+  BOOST_TEST(run("contains_any", {padded({kNull, S("a")}), L({kNull})}) == "bool false");
+  BOOST_TEST(run("contains_all", {padded({kNull, S("a")}), L({S("a"), kNull})}) == "bool false");
+  BOOST_TEST(run("contains_all", {padded({S("a"), S("b")}), L({S("b"), S("a"), S("pad")})}) == "bool true");
+  BOOST_TEST(run("contains_all", {padded({}), L({S("pad"), S("x")})}) == "bool false");
+}
+
 BOOST_AUTO_TEST_CASE(nulls_and_wrong_kinds) {
   BOOST_TEST(run("contains_any", {kNull, L({S("a")})}) == "null");
   BOOST_TEST(run("contains_any", {L({S("a")}), kNull}) == "null");
@@ -706,8 +738,7 @@ BOOST_AUTO_TEST_CASE(coalesce_type_rules) {
 }
 
 BOOST_AUTO_TEST_CASE(coalesce_keeps_the_enum_type) {
-  auto values = std::make_shared<EnumValues>();
-  values->values = {"onboarding", "adoption"};
+  auto values = std::make_shared<EnumValues>(std::vector<std::string>{"onboarding", "adoption"});
   const Type phase{TypeKind::Enum, TypeKind::Any, values};
   const std::vector<Type> args = {phase, tNull, phase};
   std::string error;
