@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@ namespace {
 /// behind: fixed slots, so the handler reads them without allocating or
 /// locking (a few outputs are open at once at most).
 constexpr size_t kTempSlots = 8;
+constexpr std::array<int, 4> kEndingSignals = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
 std::array<std::array<char, PATH_MAX>, kTempSlots> g_temp_paths;
 std::array<std::atomic<bool>, kTempSlots> g_temp_used;
 
@@ -43,7 +45,7 @@ void install_signal_handlers() {
   static bool installed = false;
   if (installed) return;
   installed = true;
-  for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) {
+  for (const int sig : kEndingSignals) {
     struct sigaction old {};
     if (::sigaction(sig, nullptr, &old) != 0 || old.sa_handler == SIG_IGN) continue;
     struct sigaction sa {};
@@ -58,7 +60,6 @@ void install_signal_handlers() {
 /// every slot is taken (the file is then removed on normal exits only).
 int register_temporary(const std::string& path) {
   if (path.size() >= PATH_MAX) return -1;
-  install_signal_handlers();
   for (size_t i = 0; i < kTempSlots; ++i) {
     if (g_temp_used[i].load(std::memory_order_relaxed)) continue;
     std::memcpy(g_temp_paths[i].data(), path.c_str(), path.size() + 1);
@@ -142,12 +143,22 @@ Output::Output(const std::string& path, bool atomic) : path_(path) {
   // stays on one file system; a symbolic link keeps pointing at the new file.
   target_ = follow_links(path);
   temp_ = target_ + ".tmp.XXXXXX";
+  // The file is made and registered with the ending signals held back, so
+  // one that comes in between finds it registered once let through.
+  install_signal_handlers();
+  sigset_t ending, before;
+  sigemptyset(&ending);
+  for (const int sig : kEndingSignals) sigaddset(&ending, sig);
+  pthread_sigmask(SIG_BLOCK, &ending, &before);
   const int fd = mkstemp(temp_.data());
+  const int made_errno = errno;
+  if (fd >= 0) temp_slot_ = register_temporary(temp_);
+  pthread_sigmask(SIG_SETMASK, &before, nullptr);
   if (fd < 0) {
     temp_.clear();
+    errno = made_errno;
     throw cannot_write(path);
   }
-  temp_slot_ = register_temporary(temp_);
   // A replaced file keeps its permissions; a new one gets the usual 0666 & ~umask.
   mode_t mode = exists ? (st.st_mode & 07777) : 0;
   if (!exists) {
