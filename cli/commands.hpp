@@ -66,14 +66,29 @@ class DataFile {
 /// Throws UsageError (exit 2) when a reader ended early (RecordReader::failure).
 void check_read(const RecordReader& reader);
 
-/// The files one command reads and writes, each with the option that names
-/// it. Throws UsageError (exit 2) when two of them are the same file (the
-/// same device and inode, whatever the spelling or links; for files not
-/// made yet, the same path once links are followed): `--errors` naming the
-/// `--data` file would empty the input before it is read. Standard input
-/// and output ("-" or empty), devices such as /dev/null and pipes may be
-/// named more than once: nothing in them is replaced or emptied.
-void refuse_same_files(const std::vector<std::pair<const char*, std::string>>& files);
+/// What a command does with a file it is given.
+enum class FileRole {
+  Data,     ///< records read once: --data (and, as they come, --table, --history)
+  Source,   ///< read as text: a playbook, a schema, a test file
+  Written,  ///< --out, --errors, --junit
+};
+
+/// A file named on the command line, with the option (or role) naming it.
+struct NamedFile {
+  const char* option;
+  std::string path;
+  FileRole role;
+};
+
+/// Throws UsageError (exit 2) when two of `files` are the same file (the
+/// same device and inode, whatever the spelling or links; for files not made
+/// yet, the same path once links are followed) and one of them is written
+/// or both are data: `--errors` naming the `--data` file would empty it
+/// before it is read, `--out` naming the playbook would replace it.
+/// Sources may coincide with each other and with data. Standard input and
+/// output ("-" or empty), devices such as /dev/null and pipes may be named
+/// more than once: nothing in them is replaced or emptied.
+void refuse_same_files(const std::vector<NamedFile>& files);
 
 /// Parses YYYY-MM-DD for --as-of, or throws UsageError.
 int32_t parse_as_of(const std::string& text);

@@ -82,21 +82,22 @@ FileId identify(const std::string& name) {
 
 }  // namespace
 
-void refuse_same_files(const std::vector<std::pair<const char*, std::string>>& files) {
+void refuse_same_files(const std::vector<NamedFile>& files) {
   std::vector<std::pair<size_t, FileId>> seen;
   for (size_t i = 0; i < files.size(); ++i) {
-    const std::string& name = files[i].second;
-    if (name.empty() || name == "-") continue;
-    FileId id = identify(name);
+    const NamedFile& b = files[i];
+    if (b.path.empty() || b.path == "-") continue;
+    FileId id = identify(b.path);
     if (id.shareable) continue;
     for (const auto& [j, other] : seen) {
-      if (!(other == id)) continue;
-      const auto& [a, a_name] = files[j];
-      const auto& [b, b_name] = files[i];
-      throw UsageError(a_name == b_name
-                           ? fmt::format("{} and {} both name '{}'; give each its own file", a, b, a_name)
-                           : fmt::format("{} '{}' and {} '{}' are the same file; give each its own file", a, a_name,
-                                         b, b_name));
+      const NamedFile& a = files[j];
+      const bool clash = a.role == FileRole::Written || b.role == FileRole::Written ||
+                         (a.role == FileRole::Data && b.role == FileRole::Data);
+      if (!clash || !(other == id)) continue;
+      throw UsageError(a.path == b.path
+                           ? fmt::format("{} and {} both name '{}'; give each its own file", a.option, b.option, a.path)
+                           : fmt::format("{} '{}' and {} '{}' are the same file; give each its own file", a.option,
+                                         a.path, b.option, b.path));
     }
     seen.emplace_back(i, std::move(id));
   }

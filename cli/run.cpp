@@ -59,7 +59,13 @@ int run(const RunOptions& o) {
   if (o.threads < 1 || o.threads > kMaxThreads) {
     throw UsageError(fmt::format("--threads must be between 1 and {}", kMaxThreads));
   }
-  refuse_same_files({{"--data", o.data}, {"--out", o.out}, {"--errors", o.errors}});
+  std::vector<NamedFile> files;
+  for (const std::string& p : o.playbooks) files.push_back({"the playbook", p, FileRole::Source});
+  files.push_back({"--schema", o.schema, FileRole::Source});
+  files.push_back({"--data", o.data, FileRole::Data});
+  files.push_back({"--out", o.out, FileRole::Written});
+  files.push_back({"--errors", o.errors, FileRole::Written});
+  refuse_same_files(files);
   DataFile data(o.data, o.format, "--format");
 
   Engine engine;

@@ -28,9 +28,9 @@ int test(const TestOptions& o) {
   const std::vector<std::string> files = find_test_files(paths, missing);
   if (!missing.empty()) throw UsageError(fmt::format("no such file or directory: '{}'", missing.front()));
   if (!o.junit.empty()) {
-    std::vector<std::pair<const char*, std::string>> named;
-    for (const std::string& f : files) named.emplace_back("test file", f);
-    named.emplace_back("--junit", o.junit);
+    std::vector<NamedFile> named;
+    for (const std::string& f : files) named.push_back({"test file", f, FileRole::Source});
+    named.push_back({"--junit", o.junit, FileRole::Written});
     refuse_same_files(named);
   }
   // Opened first, so an unwritable report path fails before the tests run.

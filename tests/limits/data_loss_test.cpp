@@ -91,6 +91,19 @@ BOOST_AUTO_TEST_CASE(two_options_naming_the_same_file_are_refused) {
   BOOST_TEST(same.status == 2);
   BOOST_TEST(contains(same.out, "--out and --errors both name '" + both.string() + "'"), same.out);
   BOOST_TEST(!fs::exists(both));
+  // --out on the playbook, or on the schema, would replace it.
+  const std::string play = file_text(s.play);
+  const Result over_play = shell(s.run("--data " + s.csv.string() + " --out " + s.play.string()));
+  BOOST_TEST(over_play.status == 2);
+  BOOST_TEST(contains(over_play.out, "the playbook and --out both name"), over_play.out);
+  BOOST_TEST(file_text(s.play) == play);
+  const Result over_schema = shell(s.run("--data " + s.csv.string() + " --schema " + s.schema.string() +
+                                         " --errors " + s.schema.string()));
+  BOOST_TEST(over_schema.status == 2);
+  BOOST_TEST(contains(over_schema.out, "--schema and --errors both name"), over_schema.out);
+  // Sources may coincide: the same playbook given twice runs twice.
+  BOOST_TEST(shell(kKairos + " run " + s.play.string() + " " + s.play.string() + " --data " + s.csv.string() +
+                   " --as-of 2026-01-15 --quiet > /dev/null").status == 0);
   // A pipe (here standard output) may take both. (Never /dev/null here: a
   // regression would replace the machine's /dev/null.)
   const fs::path bad = write(s.dir / "bad.csv", "id,n\nA,x\nB,2\n");
