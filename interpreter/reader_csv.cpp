@@ -10,6 +10,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "grammar/diagnostic.hpp"
 #include "interpreter/reader_common.hpp"
 
 namespace kairos::reader {
@@ -604,6 +605,51 @@ class CsvParser {
 };
 
 /// Streams the rows of a CSV file as records of a schema.
+/// Lowercase letters and digits of `s`: "Health Score" and "health_score"
+/// are alike.
+std::string folded(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c & 0x80) != 0) out += c;
+  }
+  return out;
+}
+
+/// " (did you mean 'X'?)" with the header names most like `column`: the
+/// same letters and digits, one within the other, or a close spelling.
+std::string closest_columns(const std::string& column, const std::vector<std::string>& header) {
+  const std::string want = folded(column);
+  std::vector<std::string> close;
+  for (const std::string& h : header) {
+    const std::string have = folded(h);
+    if (have.empty() || want.empty()) continue;
+    if (have == want || have.find(want) != std::string::npos || want.find(have) != std::string::npos) close.push_back(h);
+    if (close.size() == 3) break;
+  }
+  if (close.empty()) {
+    const std::string near = grammar::did_you_mean(column, header);
+    if (!near.empty()) close.push_back(near);
+  }
+  if (close.empty()) return "";
+  std::string out = " (did you mean ";
+  for (size_t i = 0; i < close.size(); ++i) out += fmt::format("{}'{}'", i == 0 ? "" : " or ", close[i]);
+  return out + "?)";
+}
+
+/// A header read as one column that another delimiter would split: what
+/// to tell the user, or empty.
+std::string other_delimiter(const std::vector<std::string>& header) {
+  if (header.size() != 1) return "";
+  for (const auto& [c, name] : {std::pair{';', "semicolons"}, std::pair{'\t', "tabs"}, std::pair{'|', "'|'"}}) {
+    if (header[0].find(c) != std::string::npos) {
+      return fmt::format("; the header is one column holding {}: the file looks separated by {}, not by commas",
+                         name, name);
+    }
+  }
+  return "";
+}
+
 class CsvReader final : public RecordReader {
  public:
   CsvReader(ByteSource& src, const Schema& schema, CsvScanner scanner)
@@ -628,6 +674,23 @@ class CsvReader final : public RecordReader {
     for (size_t i = 0; i < schema.fields.size(); ++i) {
       const auto it = std::find(header_.begin(), header_.end(), schema.fields[i].source);
       if (it != header_.end()) column_[i] = static_cast<int>(it - header_.begin());
+    }
+    // A field whose column is missing would be null in every record, and
+    // every rule would quietly give nothing: the file does not fit the schema.
+    std::string missing;
+    const std::string delimiter = other_delimiter(header_);
+    for (size_t i = 0; i < schema.fields.size(); ++i) {
+      const FieldSpec& f = schema.fields[i];
+      if (column_[i] >= 0 || f.optional) continue;
+      missing += fmt::format("{}no column '{}' for field '{}'{}", missing.empty() ? "" : "; ", f.source, f.name,
+                             delimiter.empty() ? closest_columns(f.source, header_) : "");
+    }
+    if (!missing.empty()) {
+      failure_ = fmt::format("cannot read '{}': the header (line {}) has {}{}; a field whose column may be absent "
+                             "is marked 'optional: true' in the schema",
+                             src.name(), parser_.line(), missing, delimiter);
+      done_ = true;
+      return;
     }
     key_column_ = schema.key < column_.size() ? column_[schema.key] : -1;
     if (key_column_ >= 0) key_slot_ = static_cast<int>(schema.key);

@@ -34,8 +34,8 @@ using grammar::Diagnostics;
 using grammar::Span;
 
 const std::vector<std::string> kTopKeys = {"key", "fields"};
-const std::vector<std::string> kFieldOptions = {"type",   "column", "required",  "min",
-                                                "max",    "values", "of",        "separator"};
+const std::vector<std::string> kFieldOptions = {"type", "column", "required", "optional", "min",
+                                                "max",  "values", "of",       "separator"};
 const std::vector<std::string> kTypeNames = {"int",    "number", "bool", "date",
                                              "string", "enum",   "list"};
 const std::vector<std::string> kElemNames = {"int", "number", "bool", "date", "string", "enum"};
@@ -204,6 +204,14 @@ void SchemaParser::parse_options(const YAML::Node& spec, FieldSpec& f) {
               fmt::format("'required' of field '{}' must be true or false", f.name));
       } else {
         f.required = b;
+      }
+    } else if (opt == "optional") {
+      bool b = false;
+      if (!value.IsScalar() || !YAML::convert<bool>::decode(value, b)) {
+        error("schema-invalid-option", value.IsNull() ? key : value,
+              fmt::format("'optional' of field '{}' must be true or false", f.name));
+      } else {
+        f.optional = b;
       }
     } else if (opt == "min") {
       min_node.emplace(value.IsNull() ? key : value);

@@ -17,6 +17,7 @@ struct FieldSpec {
   std::string source;              ///< CSV header text or JSON/YAML dotted path (default: name)
   Type type;                       ///< for lists: kind List, elem the item kind
   bool required = false;
+  bool optional = false;           ///< a CSV file may lack its column (every value is then null)
   std::optional<double> min, max;  ///< bounds for int/number fields
   std::string separator = ";";     ///< list items in one CSV cell
 };

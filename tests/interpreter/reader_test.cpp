@@ -301,12 +301,33 @@ BOOST_AUTO_TEST_CASE(columns_by_source) {
   const std::string data = "顧客ID,Account Name,extra\nH1,Acme,ignored\nH2,\"Beta, Inc\",x\n";
   const Lines out = read_text(data, DataFormat::Csv,
                               "fields:\n  id: {type: string, column: 顧客ID}\n  account: {type: string, column: Account Name}\n"
-                              "  region: string\n");
+                              "  region: {type: string, optional: true}\n");
   CHECK_LINES(out, "2: id=\"H1\" account=\"Acme\" region=null", "3: id=\"H2\" account=\"Beta, Inc\" region=null");
   const Lines required = read_text(data, DataFormat::Csv,
-                                   "fields:\n  id: {type: string, column: 顧客ID}\n  region: {type: string, required: true}\n");
+                                   "fields:\n  id: {type: string, column: 顧客ID}\n"
+                                   "  region: {type: string, required: true, optional: true}\n");
   CHECK_LINES(required, "2: rejected key=H1 field=region value= reason=required field is missing",
               "3: rejected key=H2 field=region value= reason=required field is missing");
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_column_is_an_error_of_the_file) {
+  // Every value of the field would be null and every rule would quietly
+  // give nothing: the file does not fit the schema, before any record.
+  const auto failure_of = [](const std::string& data, const std::string& schema) {
+    const Lines out = read_text(data, DataFormat::Csv, schema);
+    BOOST_REQUIRE_EQUAL(out.size(), 1u);
+    BOOST_TEST(out[0].rfind("failure: cannot read '/tmp/kairos_reader_test_", 0) == 0, out[0]);
+    return out[0].substr(out[0].find("': ") + 3);
+  };
+  BOOST_TEST(failure_of("Customer ID,Health Score,Phase\nC1,80,adoption\n",
+                        "fields:\n  customer_id: string\n  health: int\n  Phase: string\n") ==
+             "the header (line 1) has no column 'customer_id' for field 'customer_id' (did you mean 'Customer ID'?); "
+             "no column 'health' for field 'health' (did you mean 'Health Score'?); a field whose column may be "
+             "absent is marked 'optional: true' in the schema");
+  BOOST_TEST(failure_of("id;health\nC1;80\n", "fields:\n  id: string\n  health: int\n") ==
+             "the header (line 1) has no column 'id' for field 'id'; no column 'health' for field 'health'; the header "
+             "is one column holding semicolons: the file looks separated by semicolons, not by commas; a field whose "
+             "column may be absent is marked 'optional: true' in the schema");
 }
 
 BOOST_AUTO_TEST_CASE(empty_inputs) {
