@@ -218,4 +218,11 @@ BOOST_AUTO_TEST_CASE(exit_statuses) {
   BOOST_TEST(shell(kairos() + " check " + play).status == 0);
 }
 
+BOOST_AUTO_TEST_CASE(test_fails_when_the_playbook_does_not_compile_even_without_cases) {
+  const Result r = shell(kairos() + " test " + source("tests/engine/data/runner/compile_error_no_cases.yaml") +
+                         " 2>/dev/null");
+  BOOST_TEST(r.status == 1);
+  BOOST_TEST(r.out.find("0 passed, 1 failed") != std::string::npos, r.out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
