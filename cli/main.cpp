@@ -24,6 +24,20 @@ const std::vector<Command>& commands() {
   return table;
 }
 
+/// An option given with an empty value (`--as-of ""`, `--out "$UNSET"`) is
+/// a usage error: it would otherwise silently mean the option's default
+/// (today, standard output, the playbook's schema...).
+void refuse_empty_values(const CLI::App& sub) {
+  for (const CLI::Option* opt : sub.get_options()) {
+    if (opt->get_positional() || opt->get_type_size_max() == 0 || opt->count() == 0) continue;
+    for (const std::string& value : opt->results()) {
+      if (value.empty()) {
+        throw UsageError(fmt::format("{}: the value is empty (leave the option out for its default)", opt->get_name()));
+      }
+    }
+  }
+}
+
 int32_t parse_as_of(const std::string& text) {
   int32_t days = 0;
   if (!parse_iso_date(text, days)) throw UsageError(fmt::format("--as-of: '{}' is not a date (YYYY-MM-DD)", text));
@@ -56,7 +70,9 @@ int main(int argc, char** argv) {
   }
   try {
     for (auto& [sub, action] : actions) {
-      if (sub->parsed()) return action();
+      if (!sub->parsed()) continue;
+      refuse_empty_values(*sub);
+      return action();
     }
   } catch (const UsageError& e) {
     std::cerr << "kairos: " << e.what() << "\n";

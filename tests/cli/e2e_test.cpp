@@ -225,4 +225,24 @@ BOOST_AUTO_TEST_CASE(test_fails_when_the_playbook_does_not_compile_even_without_
   BOOST_TEST(r.out.find("0 passed, 1 failed") != std::string::npos, r.out);
 }
 
+BOOST_AUTO_TEST_CASE(an_option_with_an_empty_value_is_a_usage_error) {
+  const std::string play = source("playbooks/expansion.play");
+  const std::string data = source("examples/customers.csv");
+  for (const std::string& command :
+       {" run " + play + " --data " + data + " --as-of ''", " explain " + play + " --data " + data + " --key C1 --as-of ''",
+        " diff " + play + " " + play + " --data " + data + " --as-of ''"}) {
+    const Result r = shell(kairos() + command + " 2>&1 >/dev/null");
+    BOOST_TEST(r.status == 2, command);
+    BOOST_TEST(r.out == "kairos: --as-of: the value is empty (leave the option out for its default)\n", command);
+  }
+  // The same for every option that takes a value: none silently means its default.
+  for (const std::string option : {"--out", "--errors", "--schema", "--format"}) {
+    const Result r = shell(kairos() + " run " + play + " --data " + data + " --as-of 2026-01-15 " + option + " '' 2>&1");
+    BOOST_TEST(r.status == 2, option);
+    BOOST_TEST(r.out.find("kairos: " + option + ": the value is empty") == 0u, r.out);
+  }
+  BOOST_TEST(shell(kairos() + " test --junit '' " + source("playbooks") + " >/dev/null 2>&1").status == 2);
+  BOOST_TEST(shell(kairos() + " check --schema '' " + play + " 2>/dev/null").status == 2);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
