@@ -38,6 +38,17 @@ void refuse_empty_values(const CLI::App& sub) {
   }
 }
 
+/// The status after printing the help: a usage error when it could not be written.
+int finish_help(int status) {
+  try {
+    finish_standard_output();
+  } catch (const UsageError& e) {
+    std::cerr << "kairos: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  return status;
+}
+
 int32_t parse_as_of(const std::string& text) {
   int32_t days = 0;
   if (!parse_iso_date(text, days)) throw UsageError(fmt::format("--as-of: '{}' is not a date (YYYY-MM-DD)", text));
@@ -48,6 +59,7 @@ int32_t parse_as_of(const std::string& text) {
 
 int main(int argc, char** argv) {
   using namespace kairos::cli;
+  capture_standard_output();
   CLI::App app{"kairos: expansion playbooks for customer success"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "show the help of every command");
@@ -59,9 +71,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return finish_help(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return finish_help(app.exit(e));
   } catch (const CLI::ParseError& e) {
     std::fflush(stdout);
     std::cerr << "kairos: " << e.what() << "\n";
@@ -72,7 +84,9 @@ int main(int argc, char** argv) {
     for (auto& [sub, action] : actions) {
       if (!sub->parsed()) continue;
       refuse_empty_values(*sub);
-      return action();
+      const int status = action();
+      finish_standard_output();
+      return status;
     }
   } catch (const UsageError& e) {
     std::cerr << "kairos: " << e.what() << "\n";

@@ -245,4 +245,38 @@ BOOST_AUTO_TEST_CASE(an_option_with_an_empty_value_is_a_usage_error) {
   BOOST_TEST(shell(kairos() + " check --schema '' " + play + " 2>/dev/null").status == 2);
 }
 
+BOOST_AUTO_TEST_CASE(every_verb_fails_when_standard_output_cannot_be_written) {
+  if (!fs::exists("/dev/full")) return;
+  const std::string play = source("playbooks/expansion.play");
+  const std::string data = source("examples/customers.csv");
+  const std::string broken = source("tests/engine/data/runner/compile_error_no_cases.yaml");
+  for (const std::string& command : {
+           " run " + play + " --data " + data + " --as-of 2026-01-15 --quiet",  // more than stdio buffers
+           " run " + play + " --data " + data + " --as-of 2026-01-15 --quiet --threads 2",
+           " check " + play + " --format json",
+           " check " + play + " --verbose",
+           " fmt " + play,
+           " explain " + play + " --data " + data + " --key CUS-00001 --as-of 2026-01-15",
+           " diff " + play + " " + play + " --data " + data + " --as-of 2026-01-15",
+           " disasm " + play,
+           " test " + source("playbooks"),
+           " test " + broken,
+           std::string(" --help"),
+       }) {
+    // The last line of standard error (a broken playbook's diagnostics come first).
+    const Result r = shell(kairos() + command + " 2>&1 >/dev/full | tail -n 1");
+    BOOST_TEST(r.out == "kairos: cannot write standard output: No space left on device\n", command);
+    const Result s = shell(kairos() + command + " >/dev/full 2>/dev/null");
+    BOOST_TEST(s.status == 2, command);
+  }
+  // A little output, all of it still in stdio's buffer at the end.
+  const std::string small = temp_path("small.play");
+  std::ofstream(small) << "rule r when true then tag \"t\"\n";
+  const Result r = shell(kairos() + " run " + small + " --data " + data + " --as-of 2026-01-15 --quiet " +
+                         "--no-facts 2>&1 >/dev/full");
+  BOOST_TEST(r.out == "kairos: cannot write standard output: No space left on device\n");
+  BOOST_TEST(shell(kairos() + " fmt " + small + " >/dev/full 2>/dev/null").status == 2);
+  fs::remove(small);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
