@@ -366,6 +366,13 @@ class Compiler {
     loading_.pop_back();
   }
 
+  /// True when two paths name one file (spelt alike once normalized, or the same file on disk).
+  static bool same_file(const std::string& a, const std::string& b) {
+    if (std::filesystem::path(a).lexically_normal() == std::filesystem::path(b).lexically_normal()) return true;
+    std::error_code ec;
+    return std::filesystem::equivalent(a, b, ec);
+  }
+
   void import(const ast::Module& from, const ast::Decl& d) {
     if (!options_.resolve_import) {
       diags_.error("import-not-found", d.span, fmt::format("cannot import '{}' here", d.name));
@@ -378,11 +385,19 @@ class Compiler {
       diags_.error("import-not-found", d.span, fmt::format("cannot import '{}': {}", d.name, error));
       return;
     }
-    for (uint32_t f : loading_) {
-      if (imported_paths_.count(resolved) && imported_paths_[resolved] == f) {
-        diags_.error("import-cycle", d.span, fmt::format("import cycle: '{}' imports itself", resolved));
-        return;
+    // A cycle leads back to a file being loaded, the main playbook included
+    // (which is loaded under the path it was given, not as an import).
+    for (size_t i = 0; i < loading_.size(); ++i) {
+      const std::string& path = c_.sources.file(loading_[i]).path();
+      if (!same_file(path, resolved)) continue;
+      std::string chain = fmt::format("'{}'", path);
+      for (size_t k = i + 1; k < loading_.size(); ++k) {
+        chain += fmt::format(" imports '{}', which", c_.sources.file(loading_[k]).path());
       }
+      diags_.error("import-cycle", d.span,
+                   i + 1 == loading_.size() ? fmt::format("import cycle: '{}' imports itself", path)
+                                            : fmt::format("import cycle: {} imports '{}'", chain, path));
+      return;
     }
     if (imported_paths_.count(resolved)) return;  // already brought in (a diamond)
     const size_t index = c_.parse(resolved, std::move(*text));

@@ -279,4 +279,31 @@ BOOST_AUTO_TEST_CASE(every_verb_fails_when_standard_output_cannot_be_written) {
   fs::remove(small);
 }
 
+BOOST_AUTO_TEST_CASE(an_import_cycle_through_the_main_playbook_is_reported_where_it_closes) {
+  const fs::path dir = temp_path("cycle");
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "a.play") << "import \"b.play\"\nconst A = 1\nrule r when A == B then tag \"x\"\n";
+  std::ofstream(dir / "b.play") << "import \"./a\"\nconst B = 2\n";
+  const Result r = shell(kairos() + " check " + (dir / "a.play").string() + " 2>&1");
+  BOOST_TEST(r.status == 1);
+  const std::string a = (dir / "a.play").string(), b = (dir / "b.play").string();
+  BOOST_TEST(r.out.find(b + ":1:1: error: import cycle: '" + a + "' imports '" + b + "', which imports '" + a + "'") !=
+                 std::string::npos,
+             r.out);
+  BOOST_TEST(r.out.find("already defined") == std::string::npos, r.out);
+  BOOST_TEST(r.out.find("1 error,") != std::string::npos, r.out);
+
+  // Three files, the main one named by another spelling of its path.
+  std::ofstream(dir / "b.play") << "import \"c.play\"\nconst B = 2\n";
+  std::ofstream(dir / "c.play") << "import \"" << fs::absolute(dir / "a.play").string() << "\"\n";
+  const Result three = shell("cd " + dir.string() + " && " + kairos() + " check ./a.play 2>&1");
+  BOOST_TEST(three.status == 1);
+  BOOST_TEST(three.out.find("c.play:1:1: error: import cycle: './a.play' imports 'b.play', which imports 'c.play', "
+                            "which imports './a.play'") != std::string::npos,
+             three.out);
+  BOOST_TEST(three.out.find("already defined") == std::string::npos, three.out);
+  fs::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
