@@ -494,7 +494,9 @@ class Compiler {
     Segment seg;
     const size_t errors = error_count();
     std::string saved_context = std::exchange(context_name_, fmt::format("in const '{}'", b.decl->name));
+    const bool saved_in_const = std::exchange(in_const_, true);
     Typed t = expr(seg, *b.decl->value, {});
+    in_const_ = saved_in_const;
     context_name_ = std::move(saved_context);
     if (b.state == Binding::State::Failed) return;
     if (!t.ok || error_count() > errors) {
@@ -531,7 +533,9 @@ class Compiler {
     Segment seg;
     const size_t errors = error_count();
     std::string saved_context = std::exchange(context_name_, fmt::format("in let '{}'", b.decl->name));
+    const bool saved_in_const = std::exchange(in_const_, false);
     Typed t = expr(seg, *b.decl->value, {});
+    in_const_ = saved_in_const;
     context_name_ = std::move(saved_context);
     facts_ = saved_facts;
     locals_.swap(saved_locals);
@@ -587,13 +591,48 @@ class Compiler {
     }
     tail.code.push_back(Instr{Op::Return, 0, 0, 0});
     tail.max_depth = seg.max_depth;
+    const uint64_t warnings = vm_->context().warnings;
     const Value v = fold(tail);
     const Span span = Span::cover(seg.spans[start], seg.spans.back());
+    if (vm_->context().warnings != warnings) report_null_constant(tail, span, t);
     seg.code.resize(start);
     seg.spans.resize(start);
     seg.depth -= 1;  // the folded code left one value; emit() below adds it back
     seg.emit(Op::Const, span, add_constant(v));
     return true;
+  }
+
+  /// A constant expression whose folding counted a runtime warning (an
+  /// overflow, a division by zero, a date out of range...) is null on every
+  /// record, so a rule that tests it never fires: a warning, and an error in
+  /// a const. Folding goes bottom-up, so this is the innermost part at fault:
+  /// `folded` is its code, operands folded already, ending in Return.
+  void report_null_constant(const Segment& folded, Span span, const Typed& t) {
+    const Instr& in = folded.code.size() >= 2 ? folded.code[folded.code.size() - 2] : folded.code.back();
+    std::string reason;
+    switch (in.op) {
+      case Op::Div:
+      case Op::Mod:
+        reason = "division by zero";
+        break;
+      case Op::Call:
+        reason = fmt::format("'{}' gives null for these arguments", registry_.get(in.a).name);
+        break;
+      default:
+        reason = t.type.kind == TypeKind::Date     ? "the date is outside 0000-01-01..9999-12-31"
+                 : t.type.kind == TypeKind::String ? "the string would be longer than the 1 MiB limit"
+                 : t.type.kind == TypeKind::Number ? "the number overflows"
+                                                   : "integer overflow";
+        break;
+    }
+    const std::string text(c_.sources.file(span.file).slice(span));
+    if (in_const_) {
+      diags_.error("null-constant", span, fmt::format("'{}' is null: {}", text, reason),
+                   "a const must have a value");
+    } else {
+      diags_.warning("null-constant", span, fmt::format("'{}' is always null: {}", text, reason),
+                     "a condition that depends on it is never true");
+    }
   }
 
   // ---- rules -------------------------------------------------------------
@@ -1580,6 +1619,7 @@ class Compiler {
   uint64_t expanded_ = 0;            ///< expression nodes compiled inside def bodies
   bool expansion_over_ = false;      ///< expanded_ passed kMaxExpandedNodes
   bool expansion_reported_ = false;
+  bool in_const_ = false;  ///< compiling a const's value: a null constant is an error there
   uint64_t probe_expanded_ = 0;      ///< the same for probes, which have a budget of their own
   bool probe_expansion_over_ = false;
   bool probe_expansion_reported_ = false;

@@ -269,6 +269,40 @@ BOOST_AUTO_TEST_CASE(lints_are_warnings) {
   BOOST_TEST(out.find("warning: rule 'a' can never run: rule 'b' always fires first and stops") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_constant_that_folds_to_null_by_a_runtime_problem_is_flagged) {
+  auto c = compile_text(
+      "const BIG = 9223372036854775807\n"
+      "let ratio_limit = 10 / 0\n"
+      "rule a when health > BIG * 2 then tag \"a\"\n"
+      "rule b when health > 100 % 0 or ratio > ratio_limit then tag \"b\"\n"
+      "rule c when health > abs(-BIG - 1) then tag \"c\"\n"
+      "rule e when health > -(-BIG - 1) then tag \"e\"\n"
+      "rule f when health > 10 / (5 - 5) + 1 then tag \"f\"\n",
+      sample_schema());
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  const std::string out = c->diagnostics();
+  BOOST_TEST(out.find("test.play:2:19: warning: '10 / 0' is always null: division by zero") != std::string::npos, out);
+  BOOST_TEST(out.find("test.play:3:22: warning: 'BIG * 2' is always null: integer overflow") != std::string::npos, out);
+  BOOST_TEST(out.find("test.play:4:22: warning: '100 % 0' is always null: division by zero") != std::string::npos, out);
+  BOOST_TEST(out.find("warning: 'abs(-BIG - 1)' is always null: 'abs' gives null for these arguments") !=
+                 std::string::npos,
+             out);
+  BOOST_TEST(out.find("warning: '-(-BIG - 1)' is always null: integer overflow") != std::string::npos, out);
+  // Only the innermost part at fault: the null it gives propagates silently.
+  BOOST_TEST(out.find("warning: '10 / (5 - 5)' is always null: division by zero") != std::string::npos, out);
+  BOOST_TEST(out.find("'10 / (5 - 5) + 1'") == std::string::npos, out);
+  BOOST_TEST(out.find("help: a condition that depends on it is never true") != std::string::npos, out);
+
+  // In a const it is an error: a const must have a value.
+  auto e = compile_text("const C = 9223372036854775807 + 1\nrule r when health > C then tag \"r\"\n", sample_schema());
+  BOOST_TEST(!e->program);
+  BOOST_TEST(e->diagnostics().find("test.play:1:11: error: '9223372036854775807 + 1' is null: integer overflow") == 0u,
+             e->diagnostics());
+  // A null written as such is no runtime problem.
+  auto n = compile_text("const N = null\nrule r when health > N + 1 then tag \"r\"\n", sample_schema());
+  BOOST_TEST(n->diagnostics().find("is always null") == std::string::npos, n->diagnostics());
+}
+
 BOOST_AUTO_TEST_CASE(a_symbol_spelled_like_a_field_is_flagged) {
   auto c = compile_text("rule r when name == helth then tag \"x\"\n", sample_schema());
   BOOST_REQUIRE(c->program);
