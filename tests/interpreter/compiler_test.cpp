@@ -73,6 +73,44 @@ std::string errors(const std::string& text, std::shared_ptr<const Schema> schema
 
 BOOST_AUTO_TEST_SUITE(expressions)
 
+BOOST_AUTO_TEST_CASE(dates_stay_within_years_0000_to_9999) {
+  BOOST_TEST(kFirstDate == days_from_civil(0, 1, 1));
+  BOOST_TEST(kLastDate == days_from_civil(9999, 12, 31));
+  Eval e;
+  e.renewal(9999, 12, 31);
+  BOOST_TEST(e("renewal_date + 0") == "\"9999-12-31\"");
+  BOOST_TEST(e("renewal_date + 1") == "null");
+  BOOST_TEST(e("1 + renewal_date") == "null");
+  BOOST_TEST(e("renewal_date - -1") == "null");
+  BOOST_TEST(e("add_days(renewal_date, 1)") == "null");
+  e.renewal(0, 1, 1);
+  BOOST_TEST(e("renewal_date") == "\"0000-01-01\"");
+  BOOST_TEST(e("renewal_date - 1") == "null");
+  BOOST_TEST(e("renewal_date + -1") == "null");
+  BOOST_TEST(e("renewal_date + 3652424") == "\"9999-12-31\"");
+  BOOST_TEST(e("renewal_date + 3652425") == "null");
+
+  // Counted as a runtime warning of the rule, like an int overflow.
+  auto c = compile_text("rule r when renewal_date + 1 is null then tag \"x\"\n", sample_schema());
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  auto rec = make_record(std::vector<Value>(8));
+  rec->values[3] = Value::date(kLastDate);
+  Vm vm(*c->program, stdlib::builtins());
+  std::string out;
+  JsonlWriter w(out, false);
+  vm.run(*rec, w);
+  BOOST_TEST(vm.warnings()[0] == 1u);
+  BOOST_TEST(out.find("\"tag\":\"x\"") != std::string::npos);
+
+  // Folded constants say so when compiled.
+  BOOST_TEST(errors("rule r when renewal_date < 9999-12-31 + 1 then tag \"x\"\n")
+                 .find("warning: '9999-12-31 + 1' is always null: the date is outside 0000-01-01..9999-12-31") !=
+             std::string::npos);
+  BOOST_TEST(errors("const D = 0000-01-01 - 1d\nrule r when renewal_date < D then tag \"x\"\n")
+                 .find("error: '0000-01-01 - 1d' is null: the date is outside 0000-01-01..9999-12-31") !=
+             std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(arithmetic_keeps_ints_and_divides_to_numbers) {
   Eval e;
   BOOST_TEST(e("1 + 2 * 3") == "7");
