@@ -306,4 +306,43 @@ BOOST_AUTO_TEST_CASE(an_import_cycle_through_the_main_playbook_is_reported_where
   fs::remove_all(dir);
 }
 
+BOOST_AUTO_TEST_CASE(explain_shows_every_record_with_the_key_and_says_so) {
+  const std::string play = temp_path("dup.play"), schema = temp_path("dup.yaml"), data = temp_path("dup.csv");
+  std::ofstream(play) << "rule r when health > 1 then tag \"t\"\n";
+  std::ofstream(schema) << "key: id\nfields:\n  id: string\n  health: int\n";
+  std::ofstream(data) << "id,health\nA,1\nB,5\nA,2\nA,x\n";
+  const std::string base = kairos() + " explain " + play + " --schema " + schema + " --data " + data + " --as-of 2026-01-15";
+  const Result note = shell(base + " --key A 2>&1 >/dev/null");
+  BOOST_TEST(note.status == 1);  // one of them is rejected
+  BOOST_TEST(note.out == "kairos: 3 records in " + data +
+                             " have the key 'A' (lines 2, 4, 5); each is explained, in file order\n");
+  const Result text = shell(base + " --key A 2>/dev/null");
+  BOOST_TEST(text.out.find("== record 1 of 3 with the key 'A', line 2 ==\nrecord A in playbook") == 0u, text.out);
+  BOOST_TEST(text.out.find("== record 2 of 3 with the key 'A', line 4 ==") != std::string::npos, text.out);
+  BOOST_TEST(text.out.find("rule r: fired") != std::string::npos, text.out);
+  BOOST_TEST(text.out.find("== record 3 of 3 with the key 'A', line 5 ==\nrejected, so no rule runs on it: field "
+                           "'health', value 'x': not an int") != std::string::npos,
+             text.out);
+  const Result json = shell(base + " --key A --format json 2>/dev/null");
+  const nlohmann::json j = nlohmann::json::parse(json.out);
+  BOOST_TEST_REQUIRE(j.is_array());
+  BOOST_TEST_REQUIRE(j.size() == 3u);
+  BOOST_TEST(j[0]["line"] == 2);
+  BOOST_TEST(j[0]["rules"][0]["fired"] == false);
+  BOOST_TEST(j[1]["line"] == 4);
+  BOOST_TEST(j[1]["rules"][0]["fired"] == true);
+  BOOST_TEST(j[2]["rejected"] == "field 'health', value 'x': not an int");
+
+  // A key that appears once: one object, as before, with its line.
+  const Result once = shell(base + " --key B --format json 2>&1");
+  BOOST_TEST(once.status == 0);
+  const nlohmann::json b = nlohmann::json::parse(once.out);
+  BOOST_TEST(b["key"] == "B");
+  BOOST_TEST(b["line"] == 3);
+  // Twice, both explained: status 0.
+  std::ofstream(data) << "id,health\nA,1\nA,2\n";
+  BOOST_TEST(shell(base + " --key A >/dev/null 2>&1").status == 0);
+  for (const std::string& f : {play, schema, data}) fs::remove(f);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
