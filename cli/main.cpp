@@ -91,6 +91,10 @@ int main(int argc, char** argv) {
   } catch (const UsageError& e) {
     std::cerr << "kairos: " << e.what() << "\n";
     return kExitUsage;
+  } catch (const kairos::DataError& e) {
+    // A data file that cannot be read: exit 2 (SPEC §8), like one that cannot be opened.
+    std::cerr << "kairos: " << e.what() << "\n";
+    return kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "kairos: internal error: " << e.what() << "\n";
     return 70;

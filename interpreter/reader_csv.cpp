@@ -1057,6 +1057,7 @@ class CsvInput final : public DataInput {
     const CsvParser::Row first = parser.next();
     if (first == CsvParser::Row::End || first == CsvParser::Row::TooLong) {
       src_->pin(false);
+      if (!src_->error().empty()) throw DataError(src_->error());
       return schema;
     }
     Arena arena;
@@ -1076,6 +1077,7 @@ class CsvInput final : public DataInput {
       }
     }
     src_->pin(false);
+    if (!src_->error().empty()) throw DataError(src_->error());
     for (size_t j = 0; j < header.size(); ++j) {
       if (header[j].empty() || std::find(header.begin(), header.begin() + static_cast<long>(j), header[j]) !=
                                    header.begin() + static_cast<long>(j)) {

@@ -429,6 +429,7 @@ class JsonlInput final : public DataInput {
       if (doc.is_object()) guess_object(doc, "", guesser);
     }
     src_->pin(false);
+    if (!src_->error().empty()) throw DataError(src_->error());
     return guesser.finish();
   }
 

@@ -261,6 +261,7 @@ class YamlInput final : public DataInput {
 
   Schema infer_schema() override {
     load();
+    if (!src_->error().empty()) throw DataError(src_->error());
     std::vector<YAML::Node> nodes;
     for (const Item& item : items_) {
       if (nodes.size() == reader::kInferValues) break;

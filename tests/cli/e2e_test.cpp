@@ -345,4 +345,23 @@ BOOST_AUTO_TEST_CASE(explain_shows_every_record_with_the_key_and_says_so) {
   for (const std::string& f : {play, schema, data}) fs::remove(f);
 }
 
+BOOST_AUTO_TEST_CASE(a_read_error_while_inferring_the_schema_is_a_data_error) {
+  // Reading /proc/self/mem at offset 0 fails with EIO: a data file that
+  // opens but cannot be read. Without a schema its fields would be inferred.
+  if (!fs::exists("/proc/self/mem")) return;
+  const std::string play = temp_path("infer-eio.play");
+  std::ofstream(play) << "rule r when health > 1 then tag \"t\"\n";
+  for (const std::string format : {"csv", "jsonl", "yaml"}) {
+    for (const std::string& command :
+         {" run " + play + " --data /proc/self/mem --as-of 2026-01-15 --format " + format,
+          " explain " + play + " --data /proc/self/mem --key A --as-of 2026-01-15 --data-format " + format,
+          " diff " + play + " " + play + " --data /proc/self/mem --as-of 2026-01-15 --data-format " + format}) {
+      const Result r = shell(kairos() + command + " 2>&1");
+      BOOST_TEST(r.status == 2, command);
+      BOOST_TEST(r.out == "kairos: cannot read '/proc/self/mem': Input/output error\n", command);
+    }
+  }
+  fs::remove(play);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
