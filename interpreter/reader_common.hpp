@@ -57,6 +57,8 @@ class ByteSource {
   size_t size() const { return end_; }
   /// True once the input is exhausted (or failed: see error()).
   bool eof() const { return eof_; }
+  /// The file's name as given (or "standard input"), for messages.
+  const std::string& name() const { return name_; }
   /// The read error that ended the input, or empty.
   const std::string& error() const { return error_; }
   /// Drops the bytes before `keep` (all kept while pinned) and reads more.

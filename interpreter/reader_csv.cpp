@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "interpreter/reader_common.hpp"
 
@@ -603,6 +604,22 @@ class CsvParser {
   std::string saved_text_, saved_key_;  ///< its start and key
 };
 
+/// A header that names a column twice is an error of the file (DataError,
+/// exit 2): which column a field reads would otherwise be a guess, and the
+/// JSON/YAML rule (a duplicate key rejects its record) has no record to
+/// reject here. Empty names name nothing and may repeat.
+void check_header_names(const std::vector<std::string>& header, const std::string& file) {
+  std::unordered_map<std::string_view, size_t> seen;
+  for (size_t j = 0; j < header.size(); ++j) {
+    if (header[j].empty()) continue;
+    const auto [it, fresh] = seen.emplace(header[j], j);
+    if (!fresh) {
+      throw DataError(fmt::format("{}: the CSV header names the column '{}' twice (columns {} and {})", file,
+                                  header[j], it->second + 1, j + 1));
+    }
+  }
+}
+
 /// Streams the rows of a CSV file as records of a schema.
 class CsvReader final : public RecordReader {
  public:
@@ -618,6 +635,7 @@ class CsvReader final : public RecordReader {
     if (r == CsvParser::Row::TooLong) header_problem_ = kHeaderTooLong;
     Arena arena;
     for (size_t j = 0; j < parser_.count(); ++j) header_.emplace_back(parser_.cell(j, arena));
+    if (header_problem_.empty()) check_header_names(header_, src.name());
     header_line_ = parser_.line();
     column_.assign(schema.fields.size(), -1);
     for (size_t i = 0; i < schema.fields.size(); ++i) {
@@ -1045,8 +1063,8 @@ class CsvInput final : public DataInput {
  public:
   CsvInput(std::unique_ptr<ByteSource> src, CsvScanner scanner) : src_(std::move(src)), scanner_(scanner) {}
 
-  /// One field per header column (the first of duplicate or empty names is
-  /// kept), typed from the first kInferValues rows (fewer when they hold
+  /// One field per header column (empty names are left out; a name given
+  /// twice is a DataError), typed from the first kInferValues rows (fewer when they hold
   /// more than kMaxInferBytes, or a row longer than kMaxRecordBytes comes).
   Schema infer_schema() override {
     if (!src_->rewind()) throw std::logic_error("infer_schema() after standard input was read");
@@ -1063,6 +1081,7 @@ class CsvInput final : public DataInput {
     Arena arena;
     std::vector<std::string> header;
     for (size_t j = 0; j < parser.count(); ++j) header.emplace_back(parser.cell(j, arena));
+    if (first == CsvParser::Row::Ok) check_header_names(header, src_->name());
     std::vector<Guess> guesses(header.size());
     for (size_t rows = 0; rows < kInferValues && src_->size() <= kMaxInferBytes; ++rows) {
       const CsvParser::Row r = parser.next();

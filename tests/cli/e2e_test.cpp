@@ -364,4 +364,26 @@ BOOST_AUTO_TEST_CASE(a_read_error_while_inferring_the_schema_is_a_data_error) {
   fs::remove(play);
 }
 
+BOOST_AUTO_TEST_CASE(a_csv_header_naming_a_column_twice_is_an_error_of_the_file) {
+  const std::string play = temp_path("dup-header.play"), data = temp_path("dup-header.csv");
+  std::ofstream(play) << "rule r when n > 0 then tag \"t\"\n";
+  std::ofstream(data) << "id,n,x,n\nA,1,2,3\n";
+  const std::string message =
+      "kairos: " + data + ": the CSV header names the column 'n' twice (columns 2 and 4)\n";
+  for (const std::string& command :
+       {" run " + play + " --data " + data + " --as-of 2026-01-15", " run " + play + " --data - --format csv < " + data,
+        " explain " + play + " --data " + data + " --key A --as-of 2026-01-15",
+        " diff " + play + " " + play + " --data " + data + " --as-of 2026-01-15"}) {
+    const Result r = shell(kairos() + command + " 2>&1");
+    BOOST_TEST(r.status == 2, command);
+    if (command.find("--data -") == std::string::npos) {
+      BOOST_TEST(r.out == message, command);
+    } else {
+      BOOST_TEST(r.out == "kairos: standard input: the CSV header names the column 'n' twice (columns 2 and 4)\n");
+    }
+  }
+  fs::remove(play);
+  fs::remove(data);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

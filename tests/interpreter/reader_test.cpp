@@ -363,11 +363,28 @@ BOOST_AUTO_TEST_CASE(inference_looks_at_the_first_1000_values) {
   BOOST_TEST(types_of(s) == "id:string n:number");
 }
 
-BOOST_AUTO_TEST_CASE(duplicate_and_empty_header_names) {
+BOOST_AUTO_TEST_CASE(empty_header_names_are_left_out) {
   Schema s;
-  const Lines out = read_inferred("a,,a,b\n1,2,x,3\n", DataFormat::Csv, s);
+  const Lines out = read_inferred("a,,b,\n1,2,3,4\n", DataFormat::Csv, s);
   BOOST_TEST(types_of(s) == "a:int b:int");
   CHECK_LINES(out, "2: a=1 b=3");
+}
+
+BOOST_AUTO_TEST_CASE(a_header_that_names_a_column_twice_is_an_error_of_the_file) {
+  // Whether the schema is inferred or given, and whether or not the schema
+  // reads the column: a guess about which column is meant would be silent.
+  const TempFile file("a,b,c,b\n1,2,3,4\n", "csv");
+  const std::string message =
+      file.path + ": the CSV header names the column 'b' twice (columns 2 and 4)";
+  const auto is_it = [&](const kairos::DataError& e) {
+    BOOST_TEST(std::string(e.what()) == message);
+    return true;
+  };
+  BOOST_CHECK_EXCEPTION(open_text(file, DataFormat::Csv)->infer_schema(), kairos::DataError, is_it);
+  for (const char* schema : {"fields:\n  b: int\n", "fields:\n  a: int\n"}) {
+    const Schema s = schema_of(schema);
+    BOOST_CHECK_EXCEPTION(open_text(file, DataFormat::Csv)->reader(s), kairos::DataError, is_it);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(read_twice_from_a_file) {
