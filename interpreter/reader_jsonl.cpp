@@ -3,10 +3,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <unordered_set>
+#include <vector>
 
 #include "interpreter/reader_common.hpp"
 
@@ -114,6 +117,69 @@ std::string a_json(const json& j) {
     default: return "a JSON value";
   }
 }
+
+/// nlohmann's DOM parser (json::parse), which keeps the last of two values
+/// of one key silently; this one also notes the first key an object gives
+/// twice, so that the record is rejected as a YAML record would be.
+class DomParser : public nlohmann::detail::json_sax_dom_parser<json> {
+  using Base = nlohmann::detail::json_sax_dom_parser<json>;
+
+ public:
+  explicit DomParser(json& result) : Base(result, true) {}
+
+  bool start_object(std::size_t n) {
+    if (depth_ == open_.size()) open_.emplace_back();
+    open_[depth_].count = 0;
+    open_[depth_].many.clear();
+    ++depth_;
+    return Base::start_object(n);
+  }
+  bool end_object() {
+    --depth_;
+    return Base::end_object();
+  }
+  bool key(json::string_t& k) {
+    Keys& keys = open_[depth_ - 1];
+    if (duplicate_.empty() && keys.seen(k)) {
+      for (size_t d = 0; d + 1 < depth_; ++d) duplicate_ += open_[d].last() + ".";
+      duplicate_ += k;
+    }
+    keys.add(k);
+    return Base::key(k);
+  }
+
+  /// The dotted path of the first key given twice in one object, or empty.
+  const std::string& duplicate() const { return duplicate_; }
+
+ private:
+  /// The keys of one open object: a short list (reused from line to line),
+  /// and a hash set once there are many.
+  struct Keys {
+    static constexpr size_t kShort = 32;
+    std::vector<std::string> list;
+    size_t count = 0;
+    std::unordered_set<std::string> many;
+
+    bool seen(const std::string& k) const {
+      if (count > kShort) return many.count(k) > 0;
+      return std::find(list.begin(), list.begin() + static_cast<long>(count), k) != list.begin() + static_cast<long>(count);
+    }
+    void add(const std::string& k) {
+      if (count < list.size()) {
+        list[count] = k;
+      } else {
+        list.push_back(k);
+      }
+      ++count;
+      if (count == kShort + 1) many.insert(list.begin(), list.begin() + static_cast<long>(count));
+      if (count > kShort + 1) many.insert(k);
+    }
+    const std::string& last() const { return list[std::min(count, list.size()) - 1]; }
+  };
+  std::vector<Keys> open_;
+  size_t depth_ = 0;
+  std::string duplicate_;
+};
 
 /// The text of a value as found: a string's content, else its JSON form.
 std::string raw_text(const json& j) {
@@ -301,8 +367,11 @@ class JsonlReader final : public RecordReader {
       reject(rejected, line, "", "", text, kRecordTooLong);
       return Status::Rejected;
     }
+    std::string duplicate;
     try {
-      doc_ = json::parse(text.begin(), text.end());
+      DomParser parser(doc_);
+      json::sax_parse(text.begin(), text.end(), &parser);
+      duplicate = parser.duplicate();
     } catch (const json::parse_error& e) {
       reject(rejected, line, "", "", text, valid_utf8(text) ? parse_reason(e) : "invalid UTF-8");
       return Status::Rejected;
@@ -322,6 +391,13 @@ class JsonlReader final : public RecordReader {
       if (resolve(doc_, paths_[schema_.key], k, where) == Found::Value && !k->is_null() && !k->is_structured()) {
         key = raw_text(*k);
       }
+    }
+    if (!duplicate.empty()) {
+      // Which value was meant is unknown: the key too when it is the one given twice.
+      const bool is_key = schema_.key < schema_.fields.size() && schema_.fields[schema_.key].source == duplicate;
+      reject(rejected, line, is_key ? std::string() : key, duplicate, "",
+             fmt::format("the key '{}' is given twice in one object", duplicate));
+      return Status::Rejected;
     }
     out.values.resize(schema_.fields.size());
     for (size_t i = 0; i < schema_.fields.size(); ++i) {

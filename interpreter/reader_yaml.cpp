@@ -6,7 +6,10 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "interpreter/convert.hpp"
 #include "interpreter/reader_common.hpp"
@@ -94,6 +97,35 @@ void flatten(const YAML::Node& map, const std::string& prefix, const Schema& sch
   }
 }
 
+/// The dotted path of the first key that a mapping of the record gives
+/// twice, or empty (yaml-cpp keeps both; a lookup would find the first
+/// silently). Looks into nested mappings and sequences down to 32 levels and
+/// at 10,000 nodes at most, so an alias that makes a mapping contain itself
+/// ends the walk.
+std::string duplicate_key(const YAML::Node& node, const std::string& prefix, int depth, size_t& budget) {
+  if (depth > 32 || budget == 0) return {};
+  --budget;
+  if (node.IsSequence()) {
+    for (const YAML::Node& item : node) {
+      std::string d = duplicate_key(item, prefix, depth + 1, budget);
+      if (!d.empty()) return d;
+    }
+    return {};
+  }
+  if (!node.IsMap()) return {};
+  std::vector<std::string> keys;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (!it->first.IsScalar()) continue;
+    const std::string& k = it->first.Scalar();
+    const std::string path = prefix.empty() ? k : prefix + "." + k;
+    if (std::find(keys.begin(), keys.end(), k) != keys.end()) return path;
+    keys.push_back(k);
+    std::string d = duplicate_key(it->second, path, depth + 1, budget);
+    if (!d.empty()) return d;
+  }
+  return {};
+}
+
 bool blank_node(const YAML::Node& n) { return n.IsNull() || (n.IsScalar() && reader::is_blank(n.Scalar())); }
 
 /// Converts one node to a field's value.
@@ -160,6 +192,15 @@ RecordReader::Status convert_at(const YAML::Node& mapping, const Schema& schema,
     const YAML::Node* k = find(kf.source);
     if (k == nullptr && kf.name != kf.source) k = find(kf.name);
     if (k != nullptr && k->IsScalar()) key = k->Scalar();
+  }
+  size_t budget = 10000;
+  if (const std::string twice = duplicate_key(mapping, "", 0, budget); !twice.empty()) {
+    // Which value was meant is unknown: the key too when it is the one given twice.
+    const bool is_key = schema.key < schema.fields.size() &&
+                        (schema.fields[schema.key].source == twice || schema.fields[schema.key].name == twice);
+    reject(rejected, line, is_key ? std::string() : key, twice, "",
+           fmt::format("the key '{}' is given twice in one object", twice));
+    return RecordReader::Status::Rejected;
   }
   out.values.resize(schema.fields.size());
   std::string reason;

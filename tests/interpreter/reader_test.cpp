@@ -637,6 +637,50 @@ BOOST_AUTO_TEST_CASE(test_case_records) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_AUTO_TEST_SUITE(duplicate_keys)
+
+// One rule for JSON Lines and YAML: a key given twice in one object of a
+// record (at any depth) rejects that record, naming the key's path; the key
+// of the record is unknown when it is the key given twice.
+const char* kDupSchema = "key: id\nfields:\n  id: string\n  n: int\n  u.a: int\n";
+
+BOOST_AUTO_TEST_CASE(a_key_given_twice_rejects_its_record_in_json_lines) {
+  const Lines out = read_text(
+      "{\"id\":\"A\",\"n\":1,\"n\":2}\n"
+      "{\"id\":\"B\",\"n\":3}\n"
+      "{\"id\":\"C\",\"u\":{\"a\":1,\"a\":2}}\n"
+      "{\"id\":\"D\",\"id\":\"E\"}\n"
+      "{\"id\":\"F\",\"other\":[{\"x\":1,\"x\":1}]}\n"
+      "{\"id\":\"G\",\"l\":[{\"x\":1},{\"x\":2}]}\n",
+      DataFormat::Jsonl, kDupSchema);
+  CHECK_LINES(out, "1: rejected key=A field=n value= reason=the key 'n' is given twice in one object",
+              "2: id=\"B\" n=3 u.a=null",
+              "3: rejected key=C field=u.a value= reason=the key 'u.a' is given twice in one object",
+              "4: rejected key= field=id value= reason=the key 'id' is given twice in one object",
+              "5: rejected key=F field=other.x value= reason=the key 'other.x' is given twice in one object",
+              "6: id=\"G\" n=null u.a=null");
+}
+
+BOOST_AUTO_TEST_CASE(a_key_given_twice_rejects_its_record_in_yaml) {
+  const Lines out = read_text(
+      "- {id: A, n: 1, n: 2}\n"
+      "- {id: B, n: 3}\n"
+      "- {id: C, u: {a: 1, a: 2}}\n"
+      "- {id: D, id: E}\n"
+      "- {id: F, other: [{x: 1, x: 1}]}\n"
+      "- {id: G, l: [{x: 1}, {x: 2}]}\n"
+      "- &r {id: H, self: *r}\n",
+      DataFormat::Yaml, kDupSchema);
+  CHECK_LINES(out, "1: rejected key=A field=n value= reason=the key 'n' is given twice in one object",
+              "2: id=\"B\" n=3 u.a=null",
+              "3: rejected key=C field=u.a value= reason=the key 'u.a' is given twice in one object",
+              "4: rejected key= field=id value= reason=the key 'id' is given twice in one object",
+              "5: rejected key=F field=other.x value= reason=the key 'other.x' is given twice in one object",
+              "6: id=\"G\" n=null u.a=null", "7: id=\"H\" n=null u.a=null");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_AUTO_TEST_SUITE(streaming)
 
 /// A large CSV with quoted cells, embedded newlines and CRLF; returns the
