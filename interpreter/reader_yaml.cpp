@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -349,13 +350,22 @@ class YamlInput final : public DataInput {
     std::vector<size_t> starts;       // byte offsets of the top-level items
     std::vector<uint64_t> start_lines;
     bool prefix_ok = true;
+    // The items are the lines that start with '-' where the first item does:
+    // at column 1, or indented (`  - id: A`) as some exporters write them.
+    std::optional<size_t> indent;
     uint64_t line = 1;
     for (size_t at = 0; at < text.size(); ++line) {
       const size_t nl = text.find('\n', at);
       const size_t end = nl == std::string::npos ? text.size() : nl;
       const std::string_view l(text.data() + at, end - at);
-      if (!l.empty() && l[0] == '-' && (l.size() == 1 || l[1] == ' ' || l[1] == '\t' || l[1] == '\r') &&
-          l.substr(0, 3) != "---") {
+      const size_t lead = std::min(l.find_first_not_of(' '), l.size());
+      const auto is_item = [&](size_t i) {
+        return l.size() > i && l[i] == '-' &&
+               (l.size() == i + 1 || l[i + 1] == ' ' || l[i + 1] == '\t' || l[i + 1] == '\r') &&
+               l.substr(i, 3) != "---";
+      };
+      if (!indent && starts.empty() && is_item(lead)) indent = lead;
+      if (indent && lead == *indent && is_item(lead)) {
         starts.push_back(at);
         start_lines.push_back(line);
       } else if (starts.empty() && !reader::is_blank(l) && l[0] != '#' && l.substr(0, 3) != "---" && l[0] != '%') {

@@ -579,6 +579,18 @@ BOOST_AUTO_TEST_CASE(syntax_errors_lose_nothing) {
   BOOST_TEST(out[1].find("2: rejected key= field= value=- {id: Z2, health: [1\n reason=invalid YAML at line ") == 0u);
   BOOST_TEST(out[2] == "3: id=\"Z3\" health=3 products=null renewal_date=null trial=null usage.seats=null");
 
+  // Items indented under the document (as some exporters write them) are
+  // recovered the same way, block mappings too: only the broken item is lost.
+  const Lines indented = read_text(
+      "# export\n  - id: Z1\n    health: 1\n  - {id: Z2, health: [1\n  - id: Z3\n    health: 3\n  - {id: Z4, health: 4}\n",
+      DataFormat::Yaml, kYamlSchema);
+  BOOST_REQUIRE(indented.size() == 4u);
+  BOOST_TEST(indented[0] == "2: id=\"Z1\" health=1 products=null renewal_date=null trial=null usage.seats=null");
+  BOOST_TEST(indented[1].find("4: rejected key= field= value=  - {id: Z2, health: [1\n reason=invalid YAML at line ") ==
+             0u);
+  BOOST_TEST(indented[2] == "5: id=\"Z3\" health=3 products=null renewal_date=null trial=null usage.seats=null");
+  BOOST_TEST(indented[3] == "7: id=\"Z4\" health=4 products=null renewal_date=null trial=null usage.seats=null");
+
   const Lines whole = read_text("id: [1\nfoo: bar\n", DataFormat::Yaml, kYamlSchema);
   BOOST_REQUIRE(whole.size() == 1u);
   BOOST_TEST(whole[0].find("rejected key= field= value= reason=invalid YAML at line") != std::string::npos);
