@@ -649,6 +649,33 @@ BOOST_AUTO_TEST_CASE(test_case_records) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_AUTO_TEST_SUITE(jsonl_raw_values)
+
+// A rejection shows the value as found in the line: the source text of a
+// number, list or object (spacing, digits and all), the content of a string.
+BOOST_AUTO_TEST_CASE(a_rejection_shows_the_value_as_found) {
+  const Lines out = read_text(
+      "{\"id\":\"C\",\"n\": [1, 2 ]}\n"
+      "{\"id\":\"D\",\"n\":{\"x\": \"y\", \"z\": [1]} }\n"
+      "{\"id\":\"E\",\"n\":1.50}\n"
+      "{\"id\":\"F\",\"usage\":{\"seats\": 2.0e1}}\n"
+      "{\"id\":\"G\",\"usage.seats\": -3.25 }\n"
+      "{\"id\":\"H\",\"x\":[{\"n\":5}],\"n\":7.5}\n"
+      "{\"id\":\"I\",\"n\":\"caf\\u00e9\"}\n"
+      "{\"id\":\"J\",\"n\":true}\n",
+      DataFormat::Jsonl, "key: id\nfields:\n  id: string\n  n: int\n  usage.seats: int\n");
+  CHECK_LINES(out, "1: rejected key=C field=n value=[1, 2 ] reason=expected an int, found a JSON array",
+              "2: rejected key=D field=n value={\"x\": \"y\", \"z\": [1]} reason=expected an int, found a JSON object",
+              "3: rejected key=E field=n value=1.50 reason=not an int",
+              "4: rejected key=F field=usage.seats value=2.0e1 reason=not an int",
+              "5: rejected key=G field=usage.seats value=-3.25 reason=not an int",
+              "6: rejected key=H field=n value=7.5 reason=not an int",
+              "7: rejected key=I field=n value=caf\xC3\xA9 reason=expected an int, found a JSON string",
+              "8: rejected key=J field=n value=true reason=expected an int, found a JSON boolean");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_AUTO_TEST_SUITE(duplicate_keys)
 
 // One rule for JSON Lines and YAML: a key given twice in one object of a
