@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "interpreter/record.hpp"
@@ -89,6 +90,18 @@ struct NamedFile {
 /// output ("-" or empty), devices such as /dev/null and pipes may be named
 /// more than once: nothing in them is replaced or emptied.
 void refuse_same_files(const std::vector<NamedFile>& files);
+
+/// Makes std::cout write through stdio's stdout and remember why a write
+/// failed (main() calls it first).
+void capture_standard_output();
+
+/// Writes bytes to standard output; a write error throws UsageError
+/// ("cannot write standard output: REASON", exit 2).
+void write_standard_output(std::string_view bytes);
+
+/// Flushes standard output (std::cout and stdio) and throws UsageError when
+/// anything written to it was lost. main() calls it after every verb.
+void finish_standard_output();
 
 /// Parses YYYY-MM-DD for --as-of, or throws UsageError.
 int32_t parse_as_of(const std::string& text);

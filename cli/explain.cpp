@@ -3,7 +3,11 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <algorithm>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "engine/explain.hpp"
@@ -38,33 +42,86 @@ int explain(const ExplainOptions& o) {
   }
   const Program& program = *build.programs[0];
 
+  // Every record with the key is explained, in file order: a key that
+  // appears twice is said so, never resolved silently to the first record.
+  struct Match {
+    uint64_t line = 0;
+    std::string report;     ///< the explanation, rendered
+    std::string rejection;  ///< why the record is rejected (then no report)
+    nlohmann::ordered_json json;
+  };
+  std::vector<Match> matches;
   std::unique_ptr<RecordReader> reader = data.input().reader(*build.schema);
+  Runner runner(build, engine.registry(), as_of);
   Record record;
   Rejection rejection;
-  switch (find_record(*reader, program, o.key, record, rejection)) {
-    case FindStatus::NotFound: {
-      check_read(*reader);
-      const Schema& s = *build.schema;
-      std::cerr << fmt::format("kairos: no record in {} has the key '{}'{}\n", o.data, o.key,
-                               s.key < s.fields.size() ? fmt::format(" (key field '{}')", s.fields[s.key].name) : "");
+  for (bool more = true; more;) {
+    switch (find_record(*reader, program, o.key, record, rejection)) {
+      case FindStatus::NotFound:
+        more = false;
+        break;
+      case FindStatus::Rejected: {
+        Match m;
+        m.line = rejection.line;
+        m.rejection = fmt::format("{}{}",
+                                  rejection.field.empty() ? std::string()
+                                                          : fmt::format("field '{}', value '{}': ", rejection.field,
+                                                                        rejection.value),
+                                  rejection.reason);
+        m.json = {{"key", o.key}, {"line", rejection.line}, {"rejected", m.rejection}};
+        matches.push_back(std::move(m));
+        break;
+      }
+      case FindStatus::Found: {
+        const Explanation e = explain_record(program, build.compilation->sources, runner.vm(0), record);
+        Match m;
+        m.line = e.line;
+        m.report = o.format == "json" ? render_explanation_json(e) : render_explanation_text(e);
+        matches.push_back(std::move(m));
+        break;
+      }
+    }
+  }
+  check_read(*reader);
+  if (matches.empty()) {
+    const Schema& s = *build.schema;
+    std::cerr << fmt::format("kairos: no record in {} has the key '{}'{}\n", o.data, o.key,
+                             s.key < s.fields.size() ? fmt::format(" (key field '{}')", s.fields[s.key].name) : "");
+    return kExitErrors;
+  }
+  const bool rejected = std::any_of(matches.begin(), matches.end(), [](const Match& m) { return !m.rejection.empty(); });
+  if (matches.size() == 1) {
+    const Match& m = matches.front();
+    if (!m.rejection.empty()) {
+      std::cerr << fmt::format("kairos: the record with the key '{}' (line {}) is rejected, so no rule runs on it: {}\n",
+                               o.key, m.line, m.rejection);
       return kExitErrors;
     }
-    case FindStatus::Rejected:
-      std::cerr << fmt::format(
-          "kairos: the record with the key '{}' (line {}) is rejected, so no rule runs on it: {}{}\n", o.key,
-          rejection.line,
-          rejection.field.empty() ? std::string()
-                                  : fmt::format("field '{}', value '{}': ", rejection.field, rejection.value),
-          rejection.reason);
-      return kExitErrors;
-    case FindStatus::Found:
-      break;
+    std::cout << m.report;
+    return kExitOk;
   }
 
-  Runner runner(build, engine.registry(), as_of);
-  const Explanation e = explain_record(program, build.compilation->sources, runner.vm(0), record);
-  std::cout << (o.format == "json" ? render_explanation_json(e) : render_explanation_text(e));
-  return kExitOk;
+  std::vector<std::string> lines;
+  for (const Match& m : matches) lines.push_back(std::to_string(m.line));
+  std::cerr << fmt::format("kairos: {} records in {} have the key '{}' (lines {}); each is explained, in file order\n",
+                           matches.size(), o.data, o.key, fmt::join(lines, ", "));
+  if (o.format == "json") {
+    // One document: the explanations (and rejections) in an array.
+    nlohmann::ordered_json all = nlohmann::ordered_json::array();
+    for (const Match& m : matches) {
+      all.push_back(m.rejection.empty() ? nlohmann::ordered_json::parse(m.report) : m.json);
+    }
+    std::cout << all.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+  } else {
+    for (size_t i = 0; i < matches.size(); ++i) {
+      const Match& m = matches[i];
+      std::cout << fmt::format("{}== record {} of {} with the key '{}', line {} ==\n", i == 0 ? "" : "\n", i + 1,
+                               matches.size(), o.key, m.line);
+      std::cout << (m.rejection.empty() ? m.report
+                                        : fmt::format("rejected, so no rule runs on it: {}\n", m.rejection));
+    }
+  }
+  return rejected ? kExitErrors : kExitOk;
 }
 
 }  // namespace

@@ -24,6 +24,31 @@ const std::vector<Command>& commands() {
   return table;
 }
 
+/// An option given with an empty value (`--as-of ""`, `--out "$UNSET"`) is
+/// a usage error: it would otherwise silently mean the option's default
+/// (today, standard output, the playbook's schema...).
+void refuse_empty_values(const CLI::App& sub) {
+  for (const CLI::Option* opt : sub.get_options()) {
+    if (opt->get_positional() || opt->get_type_size_max() == 0 || opt->count() == 0) continue;
+    for (const std::string& value : opt->results()) {
+      if (value.empty()) {
+        throw UsageError(fmt::format("{}: the value is empty (leave the option out for its default)", opt->get_name()));
+      }
+    }
+  }
+}
+
+/// The status after printing the help: a usage error when it could not be written.
+int finish_help(int status) {
+  try {
+    finish_standard_output();
+  } catch (const UsageError& e) {
+    std::cerr << "kairos: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  return status;
+}
+
 int32_t parse_as_of(const std::string& text) {
   int32_t days = 0;
   if (!parse_iso_date(text, days)) throw UsageError(fmt::format("--as-of: '{}' is not a date (YYYY-MM-DD)", text));
@@ -34,6 +59,7 @@ int32_t parse_as_of(const std::string& text) {
 
 int main(int argc, char** argv) {
   using namespace kairos::cli;
+  capture_standard_output();
   CLI::App app{"kairos: expansion playbooks for customer success"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "show the help of every command");
@@ -45,9 +71,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return finish_help(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return finish_help(app.exit(e));
   } catch (const CLI::ParseError& e) {
     std::fflush(stdout);
     std::cerr << "kairos: " << e.what() << "\n";
@@ -56,9 +82,17 @@ int main(int argc, char** argv) {
   }
   try {
     for (auto& [sub, action] : actions) {
-      if (sub->parsed()) return action();
+      if (!sub->parsed()) continue;
+      refuse_empty_values(*sub);
+      const int status = action();
+      finish_standard_output();
+      return status;
     }
   } catch (const UsageError& e) {
+    std::cerr << "kairos: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const kairos::DataError& e) {
+    // A data file that cannot be read: exit 2 (SPEC §8), like one that cannot be opened.
     std::cerr << "kairos: " << e.what() << "\n";
     return kExitUsage;
   } catch (const std::exception& e) {

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -86,7 +88,17 @@ int run(const RunOptions& o) {
   }
   if (inferred && o.verbose) std::cerr << describe_schema(*build.schema);
 
-  Output out(o.out);
+  // Without --out the actions go straight to standard output, whose write
+  // errors main() reports like every verb's ("cannot write standard output").
+  std::optional<Output> out_file;
+  if (!o.out.empty()) out_file.emplace(o.out);
+  const auto write_out = [&](std::string_view bytes) {
+    if (out_file) {
+      out_file->write(bytes);
+    } else {
+      write_standard_output(bytes);
+    }
+  };
   Output errors_out(o.errors, /*atomic=*/false);
   std::string pending;  // output is written in chunks of about 1 MiB
   pending.reserve(1 << 20);
@@ -104,7 +116,7 @@ int run(const RunOptions& o) {
       [&](std::string_view bytes) {
         pending.append(bytes);
         if (pending.size() >= (1 << 20)) {
-          out.write(pending);
+          write_out(pending);
           pending.clear();
         }
       },
@@ -113,8 +125,8 @@ int run(const RunOptions& o) {
   // actions written so far are not put in place of --out.
   const std::string failure = reader->failure();
   if (failure.empty()) {
-    out.write(pending);
-    out.commit();
+    write_out(pending);
+    if (out_file) out_file->commit();
   }
   errors_out.commit();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -191,6 +191,7 @@ Explanation explain_record(const Program& program, const grammar::SourceManager&
   Explanation e;
   e.playbook = program.name;
   append_key(e.key, program, record);
+  e.line = record.line;
   char date[16];
   e.as_of.assign(date, format_iso_date(vm.context().today, date));
 
@@ -236,6 +237,7 @@ FindStatus find_record(RecordReader& reader, const Program& program, const std::
 std::string render_explanation_json(const Explanation& e) {
   Json j = Json::object();
   j["key"] = e.key;
+  j["line"] = e.line;
   j["playbook"] = e.playbook;
   j["as_of"] = e.as_of;
   Json rules = Json::array();

@@ -34,6 +34,7 @@ struct RuleExplanation {
 /// The explanation of one record.
 struct Explanation {
   std::string key;
+  uint64_t line = 0;  ///< the record's input line (1-based; CSV counts the header)
   std::string playbook;
   std::string as_of;                            ///< ISO date of today()
   std::vector<RuleExplanation> rules;           ///< evaluation order
@@ -47,12 +48,13 @@ Explanation explain_record(const Program& program, const grammar::SourceManager&
 
 enum class FindStatus { Found, NotFound, Rejected };
 
-/// Reads records until the first whose key (as text, as in output) equals
+/// Reads records until the next whose key (as text, as in output) equals
 /// `key`. Rejected: that record did not fit the schema (see `rejection`).
+/// Called again, it goes on from there: a key may appear more than once.
 FindStatus find_record(RecordReader& reader, const Program& program, const std::string& key, Record& out,
                        Rejection& rejection);
 
-/// `{"key", "playbook", "as_of", "rules": [{"rule", "fired", "skipped", "condition"}], "actions"}`, indented.
+/// `{"key", "line", "playbook", "as_of", "rules": [{"rule", "fired", "skipped", "condition"}], "actions"}`, indented.
 std::string render_explanation_json(const Explanation& e);
 
 /// The report for a person: each rule, its status and its condition parts aligned with their values.

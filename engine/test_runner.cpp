@@ -22,7 +22,9 @@
 // - Unknown keys in a test file or a case are errors (a misspelled `expect`
 //   would otherwise make a case pass vacuously). A test file that cannot be
 //   used (unreadable, YAML error, no `playbook`, no `cases`) counts as one
-//   failure; a case without `name` or `record` fails on its own.
+//   failure; a case without `name` or `record` fails on its own. A playbook
+//   that does not compile fails every case, and the file itself when it has
+//   no case (`cases: []`), so a broken playbook never passes.
 // - Directories are searched recursively for `*.test.yaml` and `*.test.yml`,
 //   skipping hidden directories; files named explicitly run whatever their name.
 
@@ -517,7 +519,11 @@ size_t TestFileResult::passed() const {
       std::count_if(cases.begin(), cases.end(), [](const TestCaseResult& c) { return c.passed; }));
 }
 
-size_t TestFileResult::failed() const { return cases.size() - passed() + (error.empty() ? 0 : 1); }
+size_t TestFileResult::failed() const { return cases.size() - passed() + file_failures(); }
+
+size_t TestFileResult::file_failures() const {
+  return !error.empty() || (!diagnostics.empty() && cases.empty()) ? 1 : 0;
+}
 
 TestFileResult run_test_file(const Engine& engine, const std::string& path) {
   const auto file_start = std::chrono::steady_clock::now();
@@ -644,6 +650,8 @@ std::string render_test_file(const TestFileResult& result, bool verbose) {
   std::string out;
   if (!result.error.empty()) {
     out += fmt::format("FAIL {}: the test file cannot be used\n  {}\n", result.path, result.error);
+  } else if (result.file_failures() > 0) {
+    out += fmt::format("FAIL {}: the playbook does not compile (diagnostics above)\n", result.path);
   }
   for (const TestCaseResult& c : result.cases) {
     if (c.passed) {
@@ -721,7 +729,7 @@ std::string render_junit(const std::vector<TestFileResult>& results) {
   size_t tests = 0, failures = 0;
   double seconds = 0;
   for (const TestFileResult& r : results) {
-    tests += r.cases.size() + (r.error.empty() ? 0 : 1);
+    tests += r.cases.size() + r.file_failures();
     failures += r.failed();
     seconds += r.seconds;
   }
@@ -732,11 +740,13 @@ std::string render_junit(const std::vector<TestFileResult>& results) {
     const std::string file = xml_escape(r.path);
     out += fmt::format(
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" time=\"{:.6f}\">\n", file,
-        r.cases.size() + (r.error.empty() ? 0 : 1), r.failed(), r.seconds);
-    if (!r.error.empty()) {
+        r.cases.size() + r.file_failures(), r.failed(), r.seconds);
+    if (r.file_failures() > 0) {
+      const std::string message = r.error.empty() ? "the playbook does not compile" : r.error;
+      const std::string details = r.error.empty() ? r.diagnostics : r.error;
       out += fmt::format("    <testcase classname=\"{}\" name=\"(test file)\" time=\"0\">\n", file);
-      out +=
-          fmt::format("      <failure message=\"{}\">{}</failure>\n", xml_escape(r.error), xml_escape(r.error, false));
+      out += fmt::format("      <failure message=\"{}\">{}</failure>\n", xml_escape(message),
+                         xml_escape(details, false));
       out += "    </testcase>\n";
     }
     for (const TestCaseResult& c : r.cases) {

@@ -91,6 +91,9 @@ struct TestFileResult {
 
   size_t passed() const;
   size_t failed() const;
+  /// 1 when the file fails as a whole: it cannot be used (`error`), or its
+  /// playbook does not compile and no case carries that failure (`cases: []`).
+  size_t file_failures() const;
 };
 
 /// Loads, compiles and runs one test file.

@@ -353,6 +353,8 @@ class Compiler {
     };
     std::vector<Frame> stack{{&root, 0}};
     on_stack_.insert(root.file);
+    loading_.push_back(root.file);
+    imported_paths_.emplace(file_key(c_.sources.file(root.file).path()), root.file);
     while (!stack.empty()) {
       Frame& top = stack.back();
       const ast::Module& m = *top.module;
@@ -361,12 +363,14 @@ class Compiler {
         if (d.kind != ast::DeclKind::Import) continue;
         if (const ast::Module* imported = import(m, d)) {
           on_stack_.insert(imported->file);
+          loading_.push_back(imported->file);
           stack.push_back({imported, 0});  // `top` is not used past here
         }
         continue;
       }
       register_names(m, is_main && &m == &root);
       on_stack_.erase(m.file);
+      loading_.pop_back();
       stack.pop_back();
     }
   }
@@ -397,6 +401,14 @@ class Compiler {
     }
   }
 
+  /// A path as a key for "the same file": absolute, with `.`, `..` and
+  /// links resolved as far as the file system has them.
+  static std::string file_key(const std::string& path) {
+    std::error_code ec;
+    const std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ec);
+    return ec ? std::filesystem::path(path).lexically_normal().string() : canonical.string();
+  }
+
   /// Resolves and parses the module an import names; nullptr when it cannot
   /// be imported (reported), closes a cycle (reported) or was already
   /// brought in by another import (a diamond).
@@ -412,16 +424,26 @@ class Compiler {
       diags_.error("import-not-found", d.span, fmt::format("cannot import '{}': {}", d.name, error));
       return nullptr;
     }
-    const auto seen = imported_paths_.find(resolved);
+    const auto seen = imported_paths_.find(file_key(resolved));
     if (seen != imported_paths_.end()) {
       if (on_stack_.count(seen->second) != 0) {
-        diags_.error("import-cycle", d.span, fmt::format("import cycle: '{}' imports itself", resolved));
+        // A cycle leads back to a file being loaded, the main playbook
+        // included: named from where the circle starts to where it closes.
+        const auto start = std::find(loading_.begin(), loading_.end(), seen->second);
+        const std::string first = c_.sources.file(seen->second).path();
+        std::string chain = fmt::format("'{}'", first);
+        for (auto it = start + 1; it != loading_.end(); ++it) {
+          chain += fmt::format(" imports '{}', which", c_.sources.file(*it).path());
+        }
+        diags_.error("import-cycle", d.span,
+                     start + 1 == loading_.end() ? fmt::format("import cycle: '{}' imports itself", first)
+                                                 : fmt::format("import cycle: {} imports '{}'", chain, first));
       }
       return nullptr;
     }
     const size_t index = c_.parse(resolved, std::move(*text));
     const ast::Module& m = *c_.modules[index];
-    imported_paths_.emplace(resolved, m.file);
+    imported_paths_.emplace(file_key(resolved), m.file);
     return &m;
   }
 
@@ -549,7 +571,9 @@ class Compiler {
     const size_t errors = error_count();
     std::string saved_context = std::exchange(context_name_, fmt::format("in const '{}'", b.decl->name));
     const uint32_t saved_depth = std::exchange(uses_depth_, 0);
+    const bool saved_in_const = std::exchange(in_const_, true);
     Typed t = expr(seg, *b.decl->value, {});
+    in_const_ = saved_in_const;
     context_name_ = std::move(saved_context);
     if (!leave_binding(b, saved_depth)) return;
     if (!t.ok || error_count() > errors) {
@@ -587,7 +611,9 @@ class Compiler {
     const size_t errors = error_count();
     std::string saved_context = std::exchange(context_name_, fmt::format("in let '{}'", b.decl->name));
     const uint32_t saved_depth = std::exchange(uses_depth_, 0);
+    const bool saved_in_const = std::exchange(in_const_, false);
     Typed t = expr(seg, *b.decl->value, {});
+    in_const_ = saved_in_const;
     context_name_ = std::move(saved_context);
     facts_ = saved_facts;
     locals_.swap(saved_locals);
@@ -643,13 +669,48 @@ class Compiler {
     }
     tail.code.push_back(Instr{Op::Return, 0, 0, 0});
     tail.max_depth = seg.max_depth;
+    const uint64_t warnings = vm_->context().warnings;
     const Value v = fold(tail);
     const Span span = Span::cover(seg.spans[start], seg.spans.back());
+    if (vm_->context().warnings != warnings) report_null_constant(tail, span, t);
     seg.code.resize(start);
     seg.spans.resize(start);
     seg.depth -= 1;  // the folded code left one value; emit() below adds it back
     seg.emit(Op::Const, span, add_constant(v));
     return true;
+  }
+
+  /// A constant expression whose folding counted a runtime warning (an
+  /// overflow, a division by zero, a date out of range...) is null on every
+  /// record, so a rule that tests it never fires: a warning, and an error in
+  /// a const. Folding goes bottom-up, so this is the innermost part at fault:
+  /// `folded` is its code, operands folded already, ending in Return.
+  void report_null_constant(const Segment& folded, Span span, const Typed& t) {
+    const Instr& in = folded.code.size() >= 2 ? folded.code[folded.code.size() - 2] : folded.code.back();
+    std::string reason;
+    switch (in.op) {
+      case Op::Div:
+      case Op::Mod:
+        reason = "division by zero";
+        break;
+      case Op::Call:
+        reason = fmt::format("'{}' gives null for these arguments", registry_.get(in.a).name);
+        break;
+      default:
+        reason = t.type.kind == TypeKind::Date     ? "the date is outside 0000-01-01..9999-12-31"
+                 : t.type.kind == TypeKind::String ? "the string would be longer than the 1 MiB limit"
+                 : t.type.kind == TypeKind::Number ? "the number overflows"
+                                                   : "integer overflow";
+        break;
+    }
+    const std::string text(c_.sources.file(span.file).slice(span));
+    if (in_const_) {
+      diags_.error("null-constant", span, fmt::format("'{}' is null: {}", text, reason),
+                   "a const must have a value");
+    } else {
+      diags_.warning("null-constant", span, fmt::format("'{}' is always null: {}", text, reason),
+                     "a condition that depends on it is never true");
+    }
   }
 
   // ---- rules -------------------------------------------------------------
@@ -1636,6 +1697,7 @@ class Compiler {
   std::vector<std::string> name_order_;
   std::unordered_map<std::string, uint32_t> imported_paths_;  ///< resolved path -> file
   std::unordered_set<uint32_t> on_stack_;  ///< the files whose imports are being followed
+  std::vector<uint32_t> loading_;          ///< the same, in the order they import each other
   std::vector<Local> locals_;
   std::vector<const ast::Decl*> def_stack_;
   uint32_t resolving_ = 0;    ///< consts and lets being resolved, one inside the other
@@ -1643,6 +1705,7 @@ class Compiler {
   uint64_t expanded_ = 0;            ///< expression nodes compiled inside def bodies
   bool expansion_over_ = false;      ///< expanded_ passed kMaxExpandedNodes
   bool expansion_reported_ = false;
+  bool in_const_ = false;  ///< compiling a const's value: a null constant is an error there
   uint64_t probe_expanded_ = 0;      ///< the same for probes, which have a budget of their own
   bool probe_expansion_over_ = false;
   bool probe_expansion_reported_ = false;

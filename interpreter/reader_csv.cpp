@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "grammar/diagnostic.hpp"
 #include "interpreter/reader_common.hpp"
@@ -604,7 +605,22 @@ class CsvParser {
   std::string saved_text_, saved_key_;  ///< its start and key
 };
 
-/// Streams the rows of a CSV file as records of a schema.
+/// A header that names a column twice is an error of the file (DataError,
+/// exit 2): which column a field reads would otherwise be a guess, and the
+/// JSON/YAML rule (a duplicate key rejects its record) has no record to
+/// reject here. Empty names name nothing and may repeat.
+void check_header_names(const std::vector<std::string>& header, const std::string& file) {
+  std::unordered_map<std::string_view, size_t> seen;
+  for (size_t j = 0; j < header.size(); ++j) {
+    if (header[j].empty()) continue;
+    const auto [it, fresh] = seen.emplace(header[j], j);
+    if (!fresh) {
+      throw DataError(fmt::format("{}: the CSV header names the column '{}' twice (columns {} and {})", file,
+                                  header[j], it->second + 1, j + 1));
+    }
+  }
+}
+
 /// Lowercase letters and digits of `s`: "Health Score" and "health_score"
 /// are alike.
 std::string folded(std::string_view s) {
@@ -650,6 +666,7 @@ std::string other_delimiter(const std::vector<std::string>& header) {
   return "";
 }
 
+/// Streams the rows of a CSV file as records of a schema.
 class CsvReader final : public RecordReader {
  public:
   CsvReader(ByteSource& src, const Schema& schema, CsvScanner scanner)
@@ -670,6 +687,7 @@ class CsvReader final : public RecordReader {
     }
     Arena arena;
     for (size_t j = 0; j < parser_.count(); ++j) header_.emplace_back(parser_.cell(j, arena));
+    check_header_names(header_, src.name());
     column_.assign(schema.fields.size(), -1);
     for (size_t i = 0; i < schema.fields.size(); ++i) {
       const auto it = std::find(header_.begin(), header_.end(), schema.fields[i].source);
@@ -1103,8 +1121,8 @@ class CsvInput final : public DataInput {
  public:
   CsvInput(std::unique_ptr<ByteSource> src, CsvScanner scanner) : src_(std::move(src)), scanner_(scanner) {}
 
-  /// One field per header column (the first of duplicate or empty names is
-  /// kept), typed from the first kInferValues rows (fewer when they hold
+  /// One field per header column (empty names are left out; a name given
+  /// twice is a DataError), typed from the first kInferValues rows (fewer when they hold
   /// more than kMaxInferBytes, or a row longer than kMaxRecordBytes comes).
   Schema infer_schema() override {
     detect_line_ends();
@@ -1116,11 +1134,13 @@ class CsvInput final : public DataInput {
     const CsvParser::Row first = parser.next();
     if (first == CsvParser::Row::End || first == CsvParser::Row::TooLong) {
       src_->pin(false);
+      if (!src_->error().empty()) throw DataError(src_->error());
       return schema;
     }
     Arena arena;
     std::vector<std::string> header;
     for (size_t j = 0; j < parser.count(); ++j) header.emplace_back(parser.cell(j, arena));
+    if (first == CsvParser::Row::Ok) check_header_names(header, src_->name());
     std::vector<Guess> guesses(header.size());
     for (size_t rows = 0; rows < kInferValues && src_->size() <= kMaxInferBytes; ++rows) {
       const CsvParser::Row r = parser.next();
@@ -1135,6 +1155,7 @@ class CsvInput final : public DataInput {
       }
     }
     src_->pin(false);
+    if (!src_->error().empty()) throw DataError(src_->error());
     for (size_t j = 0; j < header.size(); ++j) {
       if (header[j].empty() || std::find(header.begin(), header.begin() + static_cast<long>(j), header[j]) !=
                                    header.begin() + static_cast<long>(j)) {

@@ -3,10 +3,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <limits>
+#include <optional>
+#include <string_view>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <unordered_set>
+#include <vector>
 
 #include "interpreter/reader_common.hpp"
 
@@ -149,6 +155,69 @@ std::string a_json(const json& j) {
     default: return "a JSON value";
   }
 }
+
+/// nlohmann's DOM parser (json::parse), which keeps the last of two values
+/// of one key silently; this one also notes the first key an object gives
+/// twice, so that the record is rejected as a YAML record would be.
+class DomParser : public nlohmann::detail::json_sax_dom_parser<json> {
+  using Base = nlohmann::detail::json_sax_dom_parser<json>;
+
+ public:
+  explicit DomParser(json& result) : Base(result, true) {}
+
+  bool start_object(std::size_t n) {
+    if (depth_ == open_.size()) open_.emplace_back();
+    open_[depth_].count = 0;
+    open_[depth_].many.clear();
+    ++depth_;
+    return Base::start_object(n);
+  }
+  bool end_object() {
+    --depth_;
+    return Base::end_object();
+  }
+  bool key(json::string_t& k) {
+    Keys& keys = open_[depth_ - 1];
+    if (duplicate_.empty() && keys.seen(k)) {
+      for (size_t d = 0; d + 1 < depth_; ++d) duplicate_ += open_[d].last() + ".";
+      duplicate_ += k;
+    }
+    keys.add(k);
+    return Base::key(k);
+  }
+
+  /// The dotted path of the first key given twice in one object, or empty.
+  const std::string& duplicate() const { return duplicate_; }
+
+ private:
+  /// The keys of one open object: a short list (reused from line to line),
+  /// and a hash set once there are many.
+  struct Keys {
+    static constexpr size_t kShort = 32;
+    std::vector<std::string> list;
+    size_t count = 0;
+    std::unordered_set<std::string> many;
+
+    bool seen(const std::string& k) const {
+      if (count > kShort) return many.count(k) > 0;
+      return std::find(list.begin(), list.begin() + static_cast<long>(count), k) != list.begin() + static_cast<long>(count);
+    }
+    void add(const std::string& k) {
+      if (count < list.size()) {
+        list[count] = k;
+      } else {
+        list.push_back(k);
+      }
+      ++count;
+      if (count == kShort + 1) many.insert(list.begin(), list.begin() + static_cast<long>(count));
+      if (count > kShort + 1) many.insert(k);
+    }
+    const std::string& last() const { return list[std::min(count, list.size()) - 1]; }
+  };
+  std::vector<Keys> open_;
+  size_t depth_ = 0;
+  std::string duplicate_;
+};
 
 /// The text of a value as found: a string's content, else its JSON form.
 std::string raw_text(const json& j) {
@@ -308,6 +377,149 @@ Found resolve(const json& root, const JsonPath& p, const json*& out, size_t& whe
   return Found::Value;
 }
 
+/// The keys resolve() goes through to reach a path's value: its segments,
+/// or a key that holds the rest of the path whole ("usage.seats").
+std::vector<std::string> key_chain(const json& root, const JsonPath& p) {
+  std::vector<std::string> chain;
+  const json* cur = &root;
+  const size_t n = p.segments.size();
+  for (size_t k = 0; k < n && cur->is_object(); ++k) {
+    if (n - k > 1 && cur->find(p.suffixes[k]) != cur->end()) {
+      chain.push_back(p.suffixes[k]);
+      return chain;
+    }
+    const auto it = cur->find(p.segments[k]);
+    if (it == cur->end()) break;
+    chain.push_back(p.segments[k]);
+    cur = &*it;
+  }
+  return chain;
+}
+
+/// An iterator over a line for nlohmann's parser that tells how far the
+/// parser has read, so a SAX handler knows where each value ends.
+struct CountingIterator {
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+  const char* at = nullptr;
+  const char** read = nullptr;  ///< one past the last byte handed out
+  reference operator*() const { return *at; }
+  CountingIterator& operator++() {
+    *read = ++at;
+    return *this;
+  }
+  CountingIterator operator++(int) {
+    CountingIterator before = *this;
+    ++*this;
+    return before;
+  }
+  bool operator==(const CountingIterator& o) const { return at == o.at; }
+  bool operator!=(const CountingIterator& o) const { return at != o.at; }
+};
+
+/// The source text of the value reached through `chain` from the line's
+/// object (not inside a list), as found in the line: `1.50`, `[1, 2]`. A SAX
+/// pass of nlohmann's parser; only run for a rejection.
+class ValueLocator : public nlohmann::json_sax<json> {
+ public:
+  ValueLocator(std::string_view text, std::vector<std::string> chain, const char** read)
+      : text_(text), chain_(std::move(chain)), read_(read) {}
+
+  std::optional<std::string_view> found() const { return found_; }
+
+  bool null() override { return scalar(false); }
+  bool boolean(bool) override { return scalar(false); }
+  bool number_integer(number_integer_t) override { return scalar(true); }
+  bool number_unsigned(number_unsigned_t) override { return scalar(true); }
+  bool number_float(number_float_t, const string_t&) override { return scalar(true); }
+  bool string(string_t&) override { return scalar(false); }
+  bool binary(binary_t&) override { return scalar(false); }
+  bool start_object(std::size_t) override {
+    open();
+    keys_.emplace_back();
+    return true;
+  }
+  bool key(string_t& k) override {
+    keys_.back() = k;
+    if (!begin_ && arrays_ == 0 && keys_ == chain_) begin_ = value_start();
+    return true;
+  }
+  bool end_object() override {
+    keys_.pop_back();
+    return close();
+  }
+  bool start_array(std::size_t) override {
+    open();
+    ++arrays_;
+    return true;
+  }
+  bool end_array() override {
+    --arrays_;
+    return close();
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  size_t read_offset() const { return static_cast<size_t>(*read_ - text_.data()); }
+  /// Where the value after the key just read starts: past blanks and ':'.
+  size_t value_start() const {
+    size_t i = read_offset();
+    while (i < text_.size() && (text_[i] == ' ' || text_[i] == '\t' || text_[i] == ':' || text_[i] == '\r')) ++i;
+    return i;
+  }
+  /// The event right after the wanted key is its value. A scalar ends where
+  /// the parser has read to, a number where its characters end (the parser
+  /// reads one byte past a number).
+  bool scalar(bool number) {
+    if (!begin_ || capture_depth_) return true;
+    size_t end = read_offset();
+    if (number) {
+      end = *begin_;
+      while (end < text_.size() && std::string_view("+-.eE0123456789").find(text_[end]) != std::string_view::npos) ++end;
+    }
+    found_ = text_.substr(*begin_, end - *begin_);
+    return false;
+  }
+  /// A list or object value ends with its closing bracket.
+  void open() {
+    if (begin_ && !capture_depth_) capture_depth_ = depth_;
+    ++depth_;
+  }
+  bool close() {
+    --depth_;
+    if (capture_depth_ && *capture_depth_ == depth_) {
+      found_ = text_.substr(*begin_, read_offset() - *begin_);
+      return false;
+    }
+    return true;
+  }
+
+  std::string_view text_;
+  std::vector<std::string> chain_;
+  const char** read_;
+  std::vector<std::string> keys_;  ///< the current key of each open object
+  size_t arrays_ = 0;              ///< open lists (a path does not go into them)
+  size_t depth_ = 0;               ///< open objects and lists
+  std::optional<size_t> begin_;    ///< where the wanted value starts
+  std::optional<size_t> capture_depth_;
+  std::optional<std::string_view> found_;
+};
+
+/// The value at `path` in the line as found: a string's content, anything
+/// else its source text (`1.50`, `[1, 2]`), else its JSON form.
+std::string raw_value(std::string_view text, const json& root, const JsonPath& path, const json& value) {
+  if (value.is_string()) return raw_text(value);
+  const char* read = text.data();
+  ValueLocator locator(text, key_chain(root, path), &read);
+  CountingIterator first{text.data(), &read}, last{text.data() + text.size(), &read};
+  json::sax_parse(first, last, &locator);
+  const std::optional<std::string_view> found = locator.found();
+  return found ? std::string(*found) : raw_text(value);
+}
+
 class JsonlReader final : public RecordReader {
  public:
   JsonlReader(ByteSource& src, const Schema& schema) : src_(src), lines_(src, true), schema_(schema) {
@@ -343,8 +555,11 @@ class JsonlReader final : public RecordReader {
       reject(rejected, line, "", "", text, kTooDeep);
       return Status::Rejected;
     }
+    std::string duplicate;
     try {
-      doc_ = json::parse(text.begin(), text.end());
+      DomParser parser(doc_);
+      json::sax_parse(text.begin(), text.end(), &parser);
+      duplicate = parser.duplicate();
     } catch (const json::parse_error& e) {
       reject(rejected, line, "", "", text, valid_utf8(text) ? parse_reason(e) : "invalid UTF-8");
       return Status::Rejected;
@@ -365,6 +580,13 @@ class JsonlReader final : public RecordReader {
         key = raw_text(*k);
       }
     }
+    if (!duplicate.empty()) {
+      // Which value was meant is unknown: the key too when it is the one given twice.
+      const bool is_key = schema_.key < schema_.fields.size() && schema_.fields[schema_.key].source == duplicate;
+      reject(rejected, line, is_key ? std::string() : key, duplicate, "",
+             fmt::format("the key '{}' is given twice in one object", duplicate));
+      return Status::Rejected;
+    }
     out.values.resize(schema_.fields.size());
     for (size_t i = 0; i < schema_.fields.size(); ++i) {
       const FieldSpec& f = schema_.fields[i];
@@ -380,11 +602,11 @@ class JsonlReader final : public RecordReader {
       if (found == Found::Absent) {
         v = Value::null();
       } else if (!value_from_json(*j, f, out.arena, v, reason_)) {
-        reject(rejected, line, key, f.name, raw_text(*j), std::move(reason_));
+        reject(rejected, line, key, f.name, raw_value(text, doc_, paths_[i], *j), std::move(reason_));
         return Status::Rejected;
       }
       if (v.is_null() && f.required) {
-        reject(rejected, line, key, f.name, found == Found::Value ? raw_text(*j) : std::string(),
+        reject(rejected, line, key, f.name, found == Found::Value ? raw_value(text, doc_, paths_[i], *j) : std::string(),
                "required field is missing");
         return Status::Rejected;
       }
@@ -472,6 +694,7 @@ class JsonlInput final : public DataInput {
       if (doc.is_object()) guess_object(doc, "", guesser);
     }
     src_->pin(false);
+    if (!src_->error().empty()) throw DataError(src_->error());
     return guesser.finish();
   }
 

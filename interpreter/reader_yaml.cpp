@@ -6,8 +6,12 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "interpreter/convert.hpp"
 #include "interpreter/reader_common.hpp"
@@ -95,6 +99,35 @@ void flatten(const YAML::Node& map, const std::string& prefix, const Schema& sch
   }
 }
 
+/// The dotted path of the first key that a mapping of the record gives
+/// twice, or empty (yaml-cpp keeps both; a lookup would find the first
+/// silently). Looks into nested mappings and sequences down to 32 levels and
+/// at 10,000 nodes at most, so an alias that makes a mapping contain itself
+/// ends the walk.
+std::string duplicate_key(const YAML::Node& node, const std::string& prefix, int depth, size_t& budget) {
+  if (depth > 32 || budget == 0) return {};
+  --budget;
+  if (node.IsSequence()) {
+    for (const YAML::Node& item : node) {
+      std::string d = duplicate_key(item, prefix, depth + 1, budget);
+      if (!d.empty()) return d;
+    }
+    return {};
+  }
+  if (!node.IsMap()) return {};
+  std::vector<std::string> keys;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (!it->first.IsScalar()) continue;
+    const std::string& k = it->first.Scalar();
+    const std::string path = prefix.empty() ? k : prefix + "." + k;
+    if (std::find(keys.begin(), keys.end(), k) != keys.end()) return path;
+    keys.push_back(k);
+    std::string d = duplicate_key(it->second, path, depth + 1, budget);
+    if (!d.empty()) return d;
+  }
+  return {};
+}
+
 bool blank_node(const YAML::Node& n) { return n.IsNull() || (n.IsScalar() && reader::is_blank(n.Scalar())); }
 
 /// Converts one node to a field's value.
@@ -161,6 +194,15 @@ RecordReader::Status convert_at(const YAML::Node& mapping, const Schema& schema,
     const YAML::Node* k = find(kf.source);
     if (k == nullptr && kf.name != kf.source) k = find(kf.name);
     if (k != nullptr && k->IsScalar()) key = k->Scalar();
+  }
+  size_t budget = 10000;
+  if (const std::string twice = duplicate_key(mapping, "", 0, budget); !twice.empty()) {
+    // Which value was meant is unknown: the key too when it is the one given twice.
+    const bool is_key = schema.key < schema.fields.size() &&
+                        (schema.fields[schema.key].source == twice || schema.fields[schema.key].name == twice);
+    reject(rejected, line, is_key ? std::string() : key, twice, "",
+           fmt::format("the key '{}' is given twice in one object", twice));
+    return RecordReader::Status::Rejected;
   }
   out.values.resize(schema.fields.size());
   std::string reason;
@@ -272,6 +314,7 @@ class YamlInput final : public DataInput {
 
   Schema infer_schema() override {
     load();
+    if (!src_->error().empty()) throw DataError(src_->error());
     std::vector<YAML::Node> nodes;
     for (const Item& item : items_) {
       if (nodes.size() == reader::kInferValues) break;
@@ -360,13 +403,22 @@ class YamlInput final : public DataInput {
     std::vector<size_t> starts;       // byte offsets of the top-level items
     std::vector<uint64_t> start_lines;
     bool prefix_ok = true;
+    // The items are the lines that start with '-' where the first item does:
+    // at column 1, or indented (`  - id: A`) as some exporters write them.
+    std::optional<size_t> indent;
     uint64_t line = 1;
     for (size_t at = 0; at < text.size(); ++line) {
       const size_t nl = text.find('\n', at);
       const size_t end = nl == std::string::npos ? text.size() : nl;
       const std::string_view l(text.data() + at, end - at);
-      if (!l.empty() && l[0] == '-' && (l.size() == 1 || l[1] == ' ' || l[1] == '\t' || l[1] == '\r') &&
-          l.substr(0, 3) != "---") {
+      const size_t lead = std::min(l.find_first_not_of(' '), l.size());
+      const auto is_item = [&](size_t i) {
+        return l.size() > i && l[i] == '-' &&
+               (l.size() == i + 1 || l[i + 1] == ' ' || l[i + 1] == '\t' || l[i + 1] == '\r') &&
+               l.substr(i, 3) != "---";
+      };
+      if (!indent && starts.empty() && is_item(lead)) indent = lead;
+      if (indent && lead == *indent && is_item(lead)) {
         starts.push_back(at);
         start_lines.push_back(line);
       } else if (starts.empty() && !reader::is_blank(l) && l[0] != '#' && l.substr(0, 3) != "---" && l[0] != '%') {

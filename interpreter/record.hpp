@@ -5,6 +5,7 @@
 #include <iosfwd>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -92,6 +93,12 @@ class RecordReader {
   virtual Status convert(const RawRows& raw, size_t i, Record& out, Rejection& rejected) const;
 };
 
+/// A data file that cannot be read (an I/O error while inferring its
+/// schema): a data error, exit 2, not a problem of the playbook.
+struct DataError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 /// An opened data file (or standard input for "-"). The first records are
 /// buffered so a schema can be inferred before streaming starts.
 class DataInput {
@@ -101,6 +108,7 @@ class DataInput {
   static std::unique_ptr<DataInput> open(const std::string& path, DataFormat format, std::string& error);
   /// The data's own fields with types inferred from the first 1,000 non-empty
   /// values (int, number, bool, date, else string; JSON arrays are lists).
+  /// Throws DataError when the data cannot be read.
   virtual Schema infer_schema() = 0;
   /// Starts streaming every record checked against `schema` (kept by reference).
   virtual std::unique_ptr<RecordReader> reader(const Schema& schema) = 0;

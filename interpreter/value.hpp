@@ -86,6 +86,12 @@ class Arena {
   size_t allocated_ = 0;  ///< bytes handed out since the last reset
 };
 
+/// The range of dates, 0000-01-01 to 9999-12-31 as days since 1970-01-01:
+/// every date prints as ISO `YYYY-MM-DD`. Date arithmetic that leaves it
+/// gives null and a runtime warning, like an int overflow.
+inline constexpr int32_t kFirstDate = -719528;
+inline constexpr int32_t kLastDate = 2932896;
+
 /// Days since 1970-01-01 of a civil date (proleptic Gregorian).
 int32_t days_from_civil(int y, unsigned m, unsigned d);
 /// The civil date of a day number.

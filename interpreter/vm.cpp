@@ -795,7 +795,7 @@ Value Vm::arithmetic(Op op, const Value& a, const Value& b) {
     int64_t d = 0;
     const bool overflow = op == Op::Add ? __builtin_add_overflow(int64_t{a.d}, b.i, &d)
                                         : __builtin_sub_overflow(int64_t{a.d}, b.i, &d);
-    if (overflow || d < -3000000 || d > 3000000) {
+    if (overflow || d < kFirstDate || d > kLastDate) {
       ++ctx_.warnings;
       return Value::null();
     }

@@ -47,10 +47,8 @@ Value add_days(const Value* args, uint32_t, EvalContext& ctx) {
   if (any_null(args, 2)) return Value::null();
   const std::optional<int64_t> n = int_arg(args[1]);
   if (args[0].kind != ValueKind::Date || !n) return warn(ctx);
-  static const int64_t kFirst = days_from_civil(0, 1, 1);
-  static const int64_t kLast = days_from_civil(9999, 12, 31);
   // Compare the distance instead of adding, so a huge n cannot overflow.
-  if (*n < kFirst - args[0].d || *n > kLast - args[0].d) return warn(ctx);
+  if (*n < int64_t{kFirstDate} - args[0].d || *n > int64_t{kLastDate} - args[0].d) return warn(ctx);
   return Value::date(static_cast<int32_t>(args[0].d + *n));
 }
 

@@ -275,4 +275,172 @@ BOOST_AUTO_TEST_CASE(max_proposals_holds_across_the_playbooks_of_a_run) {
   BOOST_TEST(shell(common + " --max-proposals 0 2>&1").status == 2);
 }
 
+BOOST_AUTO_TEST_CASE(test_fails_when_the_playbook_does_not_compile_even_without_cases) {
+  const Result r = shell(kairos() + " test " + source("tests/engine/data/runner/compile_error_no_cases.yaml") +
+                         " 2>/dev/null");
+  BOOST_TEST(r.status == 1);
+  BOOST_TEST(r.out.find("0 passed, 1 failed") != std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(an_option_with_an_empty_value_is_a_usage_error) {
+  const std::string play = source("playbooks/expansion.play");
+  const std::string data = source("examples/customers.csv");
+  for (const std::string& command :
+       {" run " + play + " --data " + data + " --as-of ''", " explain " + play + " --data " + data + " --key C1 --as-of ''",
+        " diff " + play + " " + play + " --data " + data + " --as-of ''"}) {
+    const Result r = shell(kairos() + command + " 2>&1 >/dev/null");
+    BOOST_TEST(r.status == 2, command);
+    BOOST_TEST(r.out == "kairos: --as-of: the value is empty (leave the option out for its default)\n", command);
+  }
+  // The same for every option that takes a value: none silently means its default.
+  for (const std::string option : {"--out", "--errors", "--schema", "--format"}) {
+    const Result r = shell(kairos() + " run " + play + " --data " + data + " --as-of 2026-01-15 " + option + " '' 2>&1");
+    BOOST_TEST(r.status == 2, option);
+    BOOST_TEST(r.out.find("kairos: " + option + ": the value is empty") == 0u, r.out);
+  }
+  BOOST_TEST(shell(kairos() + " test --junit '' " + source("playbooks") + " >/dev/null 2>&1").status == 2);
+  BOOST_TEST(shell(kairos() + " check --schema '' " + play + " 2>/dev/null").status == 2);
+}
+
+BOOST_AUTO_TEST_CASE(every_verb_fails_when_standard_output_cannot_be_written) {
+  if (!fs::exists("/dev/full")) return;
+  const std::string play = source("playbooks/expansion.play");
+  const std::string data = source("examples/customers.csv");
+  const std::string broken = source("tests/engine/data/runner/compile_error_no_cases.yaml");
+  for (const std::string& command : {
+           " run " + play + " --data " + data + " --as-of 2026-01-15 --quiet",  // more than stdio buffers
+           " run " + play + " --data " + data + " --as-of 2026-01-15 --quiet --threads 2",
+           " check " + play + " --format json",
+           " check " + play + " --verbose",
+           " fmt " + play,
+           " explain " + play + " --data " + data + " --key CUS-00001 --as-of 2026-01-15",
+           " diff " + play + " " + play + " --data " + data + " --as-of 2026-01-15",
+           " disasm " + play,
+           " test " + source("playbooks"),
+           " test " + broken,
+           std::string(" --help"),
+       }) {
+    // The last line of standard error (a broken playbook's diagnostics come first).
+    const Result r = shell(kairos() + command + " 2>&1 >/dev/full | tail -n 1");
+    BOOST_TEST(r.out == "kairos: cannot write standard output: No space left on device\n", command);
+    const Result s = shell(kairos() + command + " >/dev/full 2>/dev/null");
+    BOOST_TEST(s.status == 2, command);
+  }
+  // A little output, all of it still in stdio's buffer at the end.
+  const std::string small = temp_path("small.play");
+  std::ofstream(small) << "rule r when true then tag \"t\"\n";
+  const Result r = shell(kairos() + " run " + small + " --data " + data + " --as-of 2026-01-15 --quiet " +
+                         "--no-facts 2>&1 >/dev/full");
+  BOOST_TEST(r.out == "kairos: cannot write standard output: No space left on device\n");
+  BOOST_TEST(shell(kairos() + " fmt " + small + " >/dev/full 2>/dev/null").status == 2);
+  fs::remove(small);
+}
+
+BOOST_AUTO_TEST_CASE(an_import_cycle_through_the_main_playbook_is_reported_where_it_closes) {
+  const fs::path dir = temp_path("cycle");
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "a.play") << "import \"b.play\"\nconst A = 1\nrule r when A == B then tag \"x\"\n";
+  std::ofstream(dir / "b.play") << "import \"./a\"\nconst B = 2\n";
+  const Result r = shell(kairos() + " check " + (dir / "a.play").string() + " 2>&1");
+  BOOST_TEST(r.status == 1);
+  const std::string a = (dir / "a.play").string(), b = (dir / "b.play").string();
+  BOOST_TEST(r.out.find(b + ":1:1: error: import cycle: '" + a + "' imports '" + b + "', which imports '" + a + "'") !=
+                 std::string::npos,
+             r.out);
+  BOOST_TEST(r.out.find("already defined") == std::string::npos, r.out);
+  BOOST_TEST(r.out.find("1 error,") != std::string::npos, r.out);
+
+  // Three files, the main one named by another spelling of its path.
+  std::ofstream(dir / "b.play") << "import \"c.play\"\nconst B = 2\n";
+  std::ofstream(dir / "c.play") << "import \"" << fs::absolute(dir / "a.play").string() << "\"\n";
+  const Result three = shell("cd " + dir.string() + " && " + kairos() + " check ./a.play 2>&1");
+  BOOST_TEST(three.status == 1);
+  BOOST_TEST(three.out.find("c.play:1:1: error: import cycle: './a.play' imports 'b.play', which imports 'c.play', "
+                            "which imports './a.play'") != std::string::npos,
+             three.out);
+  BOOST_TEST(three.out.find("already defined") == std::string::npos, three.out);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(explain_shows_every_record_with_the_key_and_says_so) {
+  const std::string play = temp_path("dup.play"), schema = temp_path("dup.yaml"), data = temp_path("dup.csv");
+  std::ofstream(play) << "rule r when health > 1 then tag \"t\"\n";
+  std::ofstream(schema) << "key: id\nfields:\n  id: string\n  health: int\n";
+  std::ofstream(data) << "id,health\nA,1\nB,5\nA,2\nA,x\n";
+  const std::string base = kairos() + " explain " + play + " --schema " + schema + " --data " + data + " --as-of 2026-01-15";
+  const Result note = shell(base + " --key A 2>&1 >/dev/null");
+  BOOST_TEST(note.status == 1);  // one of them is rejected
+  BOOST_TEST(note.out == "kairos: 3 records in " + data +
+                             " have the key 'A' (lines 2, 4, 5); each is explained, in file order\n");
+  const Result text = shell(base + " --key A 2>/dev/null");
+  BOOST_TEST(text.out.find("== record 1 of 3 with the key 'A', line 2 ==\nrecord A in playbook") == 0u, text.out);
+  BOOST_TEST(text.out.find("== record 2 of 3 with the key 'A', line 4 ==") != std::string::npos, text.out);
+  BOOST_TEST(text.out.find("rule r: fired") != std::string::npos, text.out);
+  BOOST_TEST(text.out.find("== record 3 of 3 with the key 'A', line 5 ==\nrejected, so no rule runs on it: field "
+                           "'health', value 'x': not an int") != std::string::npos,
+             text.out);
+  const Result json = shell(base + " --key A --format json 2>/dev/null");
+  const nlohmann::json j = nlohmann::json::parse(json.out);
+  BOOST_TEST_REQUIRE(j.is_array());
+  BOOST_TEST_REQUIRE(j.size() == 3u);
+  BOOST_TEST(j[0]["line"] == 2);
+  BOOST_TEST(j[0]["rules"][0]["fired"] == false);
+  BOOST_TEST(j[1]["line"] == 4);
+  BOOST_TEST(j[1]["rules"][0]["fired"] == true);
+  BOOST_TEST(j[2]["rejected"] == "field 'health', value 'x': not an int");
+
+  // A key that appears once: one object, as before, with its line.
+  const Result once = shell(base + " --key B --format json 2>&1");
+  BOOST_TEST(once.status == 0);
+  const nlohmann::json b = nlohmann::json::parse(once.out);
+  BOOST_TEST(b["key"] == "B");
+  BOOST_TEST(b["line"] == 3);
+  // Twice, both explained: status 0.
+  std::ofstream(data) << "id,health\nA,1\nA,2\n";
+  BOOST_TEST(shell(base + " --key A >/dev/null 2>&1").status == 0);
+  for (const std::string& f : {play, schema, data}) fs::remove(f);
+}
+
+BOOST_AUTO_TEST_CASE(a_read_error_while_inferring_the_schema_is_a_data_error) {
+  // Reading /proc/self/mem at offset 0 fails with EIO: a data file that
+  // opens but cannot be read. Without a schema its fields would be inferred.
+  if (!fs::exists("/proc/self/mem")) return;
+  const std::string play = temp_path("infer-eio.play");
+  std::ofstream(play) << "rule r when health > 1 then tag \"t\"\n";
+  for (const std::string format : {"csv", "jsonl", "yaml"}) {
+    for (const std::string& command :
+         {" run " + play + " --data /proc/self/mem --as-of 2026-01-15 --format " + format,
+          " explain " + play + " --data /proc/self/mem --key A --as-of 2026-01-15 --data-format " + format,
+          " diff " + play + " " + play + " --data /proc/self/mem --as-of 2026-01-15 --data-format " + format}) {
+      const Result r = shell(kairos() + command + " 2>&1");
+      BOOST_TEST(r.status == 2, command);
+      BOOST_TEST(r.out == "kairos: cannot read '/proc/self/mem' at byte 0: Input/output error\n", command);
+    }
+  }
+  fs::remove(play);
+}
+
+BOOST_AUTO_TEST_CASE(a_csv_header_naming_a_column_twice_is_an_error_of_the_file) {
+  const std::string play = temp_path("dup-header.play"), data = temp_path("dup-header.csv");
+  std::ofstream(play) << "rule r when n > 0 then tag \"t\"\n";
+  std::ofstream(data) << "id,n,x,n\nA,1,2,3\n";
+  const std::string message =
+      "kairos: " + data + ": the CSV header names the column 'n' twice (columns 2 and 4)\n";
+  for (const std::string& command :
+       {" run " + play + " --data " + data + " --as-of 2026-01-15", " run " + play + " --data - --format csv < " + data,
+        " explain " + play + " --data " + data + " --key A --as-of 2026-01-15",
+        " diff " + play + " " + play + " --data " + data + " --as-of 2026-01-15"}) {
+    const Result r = shell(kairos() + command + " 2>&1");
+    BOOST_TEST(r.status == 2, command);
+    if (command.find("--data -") == std::string::npos) {
+      BOOST_TEST(r.out == message, command);
+    } else {
+      BOOST_TEST(r.out == "kairos: standard input: the CSV header names the column 'n' twice (columns 2 and 4)\n");
+    }
+  }
+  fs::remove(play);
+  fs::remove(data);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

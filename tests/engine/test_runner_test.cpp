@@ -252,6 +252,21 @@ BOOST_AUTO_TEST_CASE(a_playbook_that_does_not_compile_fails_every_case) {
   BOOST_TEST(contains(r.cases[0].problems.at(0), "does not compile"));
 }
 
+BOOST_AUTO_TEST_CASE(a_playbook_that_does_not_compile_fails_a_file_without_cases) {
+  kairos::Engine engine;
+  std::vector<kairos::TestFileResult> results;
+  results.push_back(kairos::run_test_file(engine, kData + "compile_error_no_cases.yaml"));
+  const kairos::TestFileResult& r = results.front();
+  BOOST_TEST(contains(r.diagnostics, "error: unknown field 'helth' (did you mean 'health'?)"));
+  BOOST_TEST(r.cases.empty());
+  BOOST_TEST(r.failed() == 1u);
+  BOOST_TEST(contains(kairos::render_test_file(r, false), "compile_error_no_cases.yaml: the playbook does not compile"));
+  BOOST_TEST(kairos::render_test_totals(results) == "0 passed, 1 failed\n");
+  const std::string xml = kairos::render_junit(results);
+  BOOST_TEST(contains(xml, "tests=\"1\" failures=\"1\""));
+  BOOST_TEST(contains(xml, "<failure message=\"the playbook does not compile\">"));
+}
+
 BOOST_AUTO_TEST_CASE(xml_escaping) {
   BOOST_TEST(kairos::xml_escape("a<b & \"c\" 'd'>") == "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;");
   BOOST_TEST(kairos::xml_escape("l1\nl2") == "l1&#10;l2");

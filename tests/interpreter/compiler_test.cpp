@@ -73,6 +73,44 @@ std::string errors(const std::string& text, std::shared_ptr<const Schema> schema
 
 BOOST_AUTO_TEST_SUITE(expressions)
 
+BOOST_AUTO_TEST_CASE(dates_stay_within_years_0000_to_9999) {
+  BOOST_TEST(kFirstDate == days_from_civil(0, 1, 1));
+  BOOST_TEST(kLastDate == days_from_civil(9999, 12, 31));
+  Eval e;
+  e.renewal(9999, 12, 31);
+  BOOST_TEST(e("renewal_date + 0") == "\"9999-12-31\"");
+  BOOST_TEST(e("renewal_date + 1") == "null");
+  BOOST_TEST(e("1 + renewal_date") == "null");
+  BOOST_TEST(e("renewal_date - -1") == "null");
+  BOOST_TEST(e("add_days(renewal_date, 1)") == "null");
+  e.renewal(0, 1, 1);
+  BOOST_TEST(e("renewal_date") == "\"0000-01-01\"");
+  BOOST_TEST(e("renewal_date - 1") == "null");
+  BOOST_TEST(e("renewal_date + -1") == "null");
+  BOOST_TEST(e("renewal_date + 3652424") == "\"9999-12-31\"");
+  BOOST_TEST(e("renewal_date + 3652425") == "null");
+
+  // Counted as a runtime warning of the rule, like an int overflow.
+  auto c = compile_text("rule r when renewal_date + 1 is null then tag \"x\"\n", sample_schema());
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  auto rec = make_record(std::vector<Value>(8));
+  rec->values[3] = Value::date(kLastDate);
+  Vm vm(*c->program, stdlib::builtins());
+  std::string out;
+  JsonlWriter w(out, false);
+  vm.run(*rec, w);
+  BOOST_TEST(vm.warnings()[0] == 1u);
+  BOOST_TEST(out.find("\"tag\":\"x\"") != std::string::npos);
+
+  // Folded constants say so when compiled.
+  BOOST_TEST(errors("rule r when renewal_date < 9999-12-31 + 1 then tag \"x\"\n")
+                 .find("warning: '9999-12-31 + 1' is always null: the date is outside 0000-01-01..9999-12-31") !=
+             std::string::npos);
+  BOOST_TEST(errors("const D = 0000-01-01 - 1d\nrule r when renewal_date < D then tag \"x\"\n")
+                 .find("error: '0000-01-01 - 1d' is null: the date is outside 0000-01-01..9999-12-31") !=
+             std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(arithmetic_keeps_ints_and_divides_to_numbers) {
   Eval e;
   BOOST_TEST(e("1 + 2 * 3") == "7");
@@ -267,6 +305,40 @@ BOOST_AUTO_TEST_CASE(lints_are_warnings) {
   BOOST_TEST(out.find("warning: let 'unused' is never used") != std::string::npos);
   BOOST_TEST(out.find("warning: the condition of rule 'a' is always false") != std::string::npos);
   BOOST_TEST(out.find("warning: rule 'a' can never run: rule 'b' always fires first and stops") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_constant_that_folds_to_null_by_a_runtime_problem_is_flagged) {
+  auto c = compile_text(
+      "const BIG = 9223372036854775807\n"
+      "let ratio_limit = 10 / 0\n"
+      "rule a when health > BIG * 2 then tag \"a\"\n"
+      "rule b when health > 100 % 0 or ratio > ratio_limit then tag \"b\"\n"
+      "rule c when health > abs(-BIG - 1) then tag \"c\"\n"
+      "rule e when health > -(-BIG - 1) then tag \"e\"\n"
+      "rule f when health > 10 / (5 - 5) + 1 then tag \"f\"\n",
+      sample_schema());
+  BOOST_REQUIRE_MESSAGE(c->program, c->diagnostics());
+  const std::string out = c->diagnostics();
+  BOOST_TEST(out.find("test.play:2:19: warning: '10 / 0' is always null: division by zero") != std::string::npos, out);
+  BOOST_TEST(out.find("test.play:3:22: warning: 'BIG * 2' is always null: integer overflow") != std::string::npos, out);
+  BOOST_TEST(out.find("test.play:4:22: warning: '100 % 0' is always null: division by zero") != std::string::npos, out);
+  BOOST_TEST(out.find("warning: 'abs(-BIG - 1)' is always null: 'abs' gives null for these arguments") !=
+                 std::string::npos,
+             out);
+  BOOST_TEST(out.find("warning: '-(-BIG - 1)' is always null: integer overflow") != std::string::npos, out);
+  // Only the innermost part at fault: the null it gives propagates silently.
+  BOOST_TEST(out.find("warning: '10 / (5 - 5)' is always null: division by zero") != std::string::npos, out);
+  BOOST_TEST(out.find("'10 / (5 - 5) + 1'") == std::string::npos, out);
+  BOOST_TEST(out.find("help: a condition that depends on it is never true") != std::string::npos, out);
+
+  // In a const it is an error: a const must have a value.
+  auto e = compile_text("const C = 9223372036854775807 + 1\nrule r when health > C then tag \"r\"\n", sample_schema());
+  BOOST_TEST(!e->program);
+  BOOST_TEST(e->diagnostics().find("test.play:1:11: error: '9223372036854775807 + 1' is null: integer overflow") == 0u,
+             e->diagnostics());
+  // A null written as such is no runtime problem.
+  auto n = compile_text("const N = null\nrule r when health > N + 1 then tag \"r\"\n", sample_schema());
+  BOOST_TEST(n->diagnostics().find("is always null") == std::string::npos, n->diagnostics());
 }
 
 BOOST_AUTO_TEST_CASE(a_symbol_spelled_like_a_field_is_flagged) {

@@ -387,11 +387,28 @@ BOOST_AUTO_TEST_CASE(inference_looks_at_the_first_1000_values) {
   BOOST_TEST(types_of(s) == "id:string n:number");
 }
 
-BOOST_AUTO_TEST_CASE(duplicate_and_empty_header_names) {
+BOOST_AUTO_TEST_CASE(empty_header_names_are_left_out) {
   Schema s;
-  const Lines out = read_inferred("a,,a,b\n1,2,x,3\n", DataFormat::Csv, s);
+  const Lines out = read_inferred("a,,b,\n1,2,3,4\n", DataFormat::Csv, s);
   BOOST_TEST(types_of(s) == "a:int b:int");
   CHECK_LINES(out, "2: a=1 b=3");
+}
+
+BOOST_AUTO_TEST_CASE(a_header_that_names_a_column_twice_is_an_error_of_the_file) {
+  // Whether the schema is inferred or given, and whether or not the schema
+  // reads the column: a guess about which column is meant would be silent.
+  const TempFile file("a,b,c,b\n1,2,3,4\n", "csv");
+  const std::string message =
+      file.path + ": the CSV header names the column 'b' twice (columns 2 and 4)";
+  const auto is_it = [&](const kairos::DataError& e) {
+    BOOST_TEST(std::string(e.what()) == message);
+    return true;
+  };
+  BOOST_CHECK_EXCEPTION(open_text(file, DataFormat::Csv)->infer_schema(), kairos::DataError, is_it);
+  for (const char* schema : {"fields:\n  b: int\n", "fields:\n  a: int\n"}) {
+    const Schema s = schema_of(schema);
+    BOOST_CHECK_EXCEPTION(open_text(file, DataFormat::Csv)->reader(s), kairos::DataError, is_it);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(read_twice_from_a_file) {
@@ -600,6 +617,18 @@ BOOST_AUTO_TEST_CASE(syntax_errors_lose_nothing) {
   BOOST_TEST(out[1].find("2: rejected key= field= value=- {id: Z2, health: [1\n reason=invalid YAML at line ") == 0u);
   BOOST_TEST(out[2] == "3: id=\"Z3\" health=3 products=null renewal_date=null trial=null usage.seats=null");
 
+  // Items indented under the document (as some exporters write them) are
+  // recovered the same way, block mappings too: only the broken item is lost.
+  const Lines indented = read_text(
+      "# export\n  - id: Z1\n    health: 1\n  - {id: Z2, health: [1\n  - id: Z3\n    health: 3\n  - {id: Z4, health: 4}\n",
+      DataFormat::Yaml, kYamlSchema);
+  BOOST_REQUIRE(indented.size() == 4u);
+  BOOST_TEST(indented[0] == "2: id=\"Z1\" health=1 products=null renewal_date=null trial=null usage.seats=null");
+  BOOST_TEST(indented[1].find("4: rejected key= field= value=  - {id: Z2, health: [1\n reason=invalid YAML at line ") ==
+             0u);
+  BOOST_TEST(indented[2] == "5: id=\"Z3\" health=3 products=null renewal_date=null trial=null usage.seats=null");
+  BOOST_TEST(indented[3] == "7: id=\"Z4\" health=4 products=null renewal_date=null trial=null usage.seats=null");
+
   const Lines whole = read_text("id: [1\nfoo: bar\n", DataFormat::Yaml, kYamlSchema);
   BOOST_REQUIRE(whole.size() == 1u);
   BOOST_TEST(whole[0].find("rejected key= field= value= reason=invalid YAML at line") != std::string::npos);
@@ -654,6 +683,77 @@ BOOST_AUTO_TEST_CASE(test_case_records) {
 
   const Schema inferred = kairos::infer_schema_from_yaml({cases[0], cases[2]});
   BOOST_TEST(types_of(inferred) == "customer_id:string health:int phase:string renewal_date:date products:list<string>");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(jsonl_raw_values)
+
+// A rejection shows the value as found in the line: the source text of a
+// number, list or object (spacing, digits and all), the content of a string.
+BOOST_AUTO_TEST_CASE(a_rejection_shows_the_value_as_found) {
+  const Lines out = read_text(
+      "{\"id\":\"C\",\"n\": [1, 2 ]}\n"
+      "{\"id\":\"D\",\"n\":{\"x\": \"y\", \"z\": [1]} }\n"
+      "{\"id\":\"E\",\"n\":1.50}\n"
+      "{\"id\":\"F\",\"usage\":{\"seats\": 2.0e1}}\n"
+      "{\"id\":\"G\",\"usage.seats\": -3.25 }\n"
+      "{\"id\":\"H\",\"x\":[{\"n\":5}],\"n\":7.5}\n"
+      "{\"id\":\"I\",\"n\":\"caf\\u00e9\"}\n"
+      "{\"id\":\"J\",\"n\":true}\n",
+      DataFormat::Jsonl, "key: id\nfields:\n  id: string\n  n: int\n  usage.seats: int\n");
+  CHECK_LINES(out, "1: rejected key=C field=n value=[1, 2 ] reason=expected an int, found a JSON array",
+              "2: rejected key=D field=n value={\"x\": \"y\", \"z\": [1]} reason=expected an int, found a JSON object",
+              "3: rejected key=E field=n value=1.50 reason=not an int",
+              "4: rejected key=F field=usage.seats value=2.0e1 reason=not an int",
+              "5: rejected key=G field=usage.seats value=-3.25 reason=not an int",
+              "6: rejected key=H field=n value=7.5 reason=not an int",
+              "7: rejected key=I field=n value=caf\xC3\xA9 reason=expected an int, found a JSON string",
+              "8: rejected key=J field=n value=true reason=expected an int, found a JSON boolean");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(duplicate_keys)
+
+// One rule for JSON Lines and YAML: a key given twice in one object of a
+// record (at any depth) rejects that record, naming the key's path; the key
+// of the record is unknown when it is the key given twice.
+const char* kDupSchema = "key: id\nfields:\n  id: string\n  n: int\n  u.a: int\n";
+
+BOOST_AUTO_TEST_CASE(a_key_given_twice_rejects_its_record_in_json_lines) {
+  const Lines out = read_text(
+      "{\"id\":\"A\",\"n\":1,\"n\":2}\n"
+      "{\"id\":\"B\",\"n\":3}\n"
+      "{\"id\":\"C\",\"u\":{\"a\":1,\"a\":2}}\n"
+      "{\"id\":\"D\",\"id\":\"E\"}\n"
+      "{\"id\":\"F\",\"other\":[{\"x\":1,\"x\":1}]}\n"
+      "{\"id\":\"G\",\"l\":[{\"x\":1},{\"x\":2}]}\n",
+      DataFormat::Jsonl, kDupSchema);
+  CHECK_LINES(out, "1: rejected key=A field=n value= reason=the key 'n' is given twice in one object",
+              "2: id=\"B\" n=3 u.a=null",
+              "3: rejected key=C field=u.a value= reason=the key 'u.a' is given twice in one object",
+              "4: rejected key= field=id value= reason=the key 'id' is given twice in one object",
+              "5: rejected key=F field=other.x value= reason=the key 'other.x' is given twice in one object",
+              "6: id=\"G\" n=null u.a=null");
+}
+
+BOOST_AUTO_TEST_CASE(a_key_given_twice_rejects_its_record_in_yaml) {
+  const Lines out = read_text(
+      "- {id: A, n: 1, n: 2}\n"
+      "- {id: B, n: 3}\n"
+      "- {id: C, u: {a: 1, a: 2}}\n"
+      "- {id: D, id: E}\n"
+      "- {id: F, other: [{x: 1, x: 1}]}\n"
+      "- {id: G, l: [{x: 1}, {x: 2}]}\n"
+      "- &r {id: H, self: *r}\n",
+      DataFormat::Yaml, kDupSchema);
+  CHECK_LINES(out, "1: rejected key=A field=n value= reason=the key 'n' is given twice in one object",
+              "2: id=\"B\" n=3 u.a=null",
+              "3: rejected key=C field=u.a value= reason=the key 'u.a' is given twice in one object",
+              "4: rejected key= field=id value= reason=the key 'id' is given twice in one object",
+              "5: rejected key=F field=other.x value= reason=the key 'other.x' is given twice in one object",
+              "6: id=\"G\" n=null u.a=null", "7: id=\"H\" n=null u.a=null");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
