@@ -1185,6 +1185,7 @@ class CsvInput final : public DataInput {
     const auto has_line_end = [&] {
       const char* d = src_->data();
       const size_t n = src_->size();
+      if (n == 0) return false;  // nothing read yet: data() may be null
       return std::memchr(d, '\n', n) != nullptr || (n > 1 && std::memchr(d, '\r', n - 1) != nullptr);
     };
     while (!src_->eof() && src_->size() < kMaxRecordBytes && !has_line_end()) src_->refill(0);
