@@ -61,8 +61,11 @@ UsageError cannot_write_standard_output() {
 }  // namespace
 
 void capture_standard_output() {
-  static StdoutBuffer buffer;
-  std::cout.rdbuf(&buffer);
+  // Never destroyed: std::cout is flushed once more after the statics of
+  // this program are gone (ios_base::Init's destructor, at exit), and a
+  // destroyed buffer there crashes the exit.
+  static StdoutBuffer* const buffer = new StdoutBuffer;
+  std::cout.rdbuf(buffer);
 }
 
 void write_standard_output(std::string_view bytes) {
