@@ -523,7 +523,7 @@ BOOST_AUTO_TEST_CASE(contains_any_and_contains_all_take_linear_time) {
   BOOST_TEST(!contains(r.out, "\"all_ab\""), r.out);
   BOOST_TEST(contains(r.out, "\"any_nx\""), r.out);
   BOOST_TEST(!contains(r.out, "\"all_nx\""), r.out);
-  BOOST_TEST(seconds < 5.0);
+  BOOST_TEST(seconds < 15.0);  // 38 s before, in a release build
   fs::remove_all(dir);
 }
 
