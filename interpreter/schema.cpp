@@ -197,21 +197,13 @@ void SchemaParser::parse_options(const YAML::Node& spec, FieldSpec& f) {
       } else {
         f.source = column;
       }
-    } else if (opt == "required") {
+    } else if (opt == "required" || opt == "optional") {
       bool b = false;
       if (!value.IsScalar() || !YAML::convert<bool>::decode(value, b)) {
         error("schema-invalid-option", value.IsNull() ? key : value,
-              fmt::format("'required' of field '{}' must be true or false", f.name));
+              fmt::format("'{}' of field '{}' must be true or false", opt, f.name));
       } else {
-        f.required = b;
-      }
-    } else if (opt == "optional") {
-      bool b = false;
-      if (!value.IsScalar() || !YAML::convert<bool>::decode(value, b)) {
-        error("schema-invalid-option", value.IsNull() ? key : value,
-              fmt::format("'optional' of field '{}' must be true or false", f.name));
-      } else {
-        f.optional = b;
+        (opt == "required" ? f.required : f.optional) = b;
       }
     } else if (opt == "min") {
       min_node.emplace(value.IsNull() ? key : value);
