@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,10 @@ class DataFile {
 
 /// Throws UsageError (exit 2) when a reader ended early (RecordReader::failure).
 void check_read(const RecordReader& reader);
+
+/// `path` with its symbolic links followed as far as they lead (so a link to
+/// a file not made yet gives that file's path); nullopt on a loop of links.
+std::optional<std::string> follow_links(const std::string& path);
 
 /// What a command does with a file it is given.
 enum class FileRole {

@@ -43,6 +43,19 @@ void check_read(const RecordReader& reader) {
   if (std::string failure = reader.failure(); !failure.empty()) throw UsageError(failure);
 }
 
+std::optional<std::string> follow_links(const std::string& path) {
+  std::filesystem::path p = path;
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return p.string();
+    std::error_code ec;
+    const std::filesystem::path link = std::filesystem::read_symlink(p, ec);
+    if (ec) return p.string();
+    p = link.is_absolute() ? link : p.parent_path() / link;
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 /// Who a file is: its device and inode when it exists, else its path with
@@ -69,12 +82,7 @@ FileId identify(const std::string& name) {
     return id;
   }
   std::error_code ec;
-  std::filesystem::path p = std::filesystem::absolute(name, ec);
-  for (int hops = 0; hops < 40 && std::filesystem::is_symlink(p, ec); ++hops) {
-    const std::filesystem::path link = std::filesystem::read_symlink(p, ec);
-    if (ec) break;
-    p = link.is_absolute() ? link : p.parent_path() / link;
-  }
+  const std::filesystem::path p = std::filesystem::absolute(follow_links(name).value_or(name), ec);
   id.path = std::filesystem::weakly_canonical(p, ec).string();
   if (ec) id.path = p.lexically_normal().string();
   return id;

@@ -15,7 +15,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <stdexcept>
 
 namespace kairos::cli {
@@ -102,22 +101,6 @@ UsageError cannot_write(const std::string& name) {
   return UsageError(fmt::format("cannot write '{}': {}", name, std::strerror(errno)));
 }
 
-/// `path` with its symbolic links followed (as far as they lead, so a link
-/// to a file not made yet gives that file's path). Throws on a loop.
-std::string follow_links(const std::string& path) {
-  std::filesystem::path p = path;
-  for (int hops = 0; hops < 40; ++hops) {
-    struct stat st {};
-    if (::lstat(p.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return p.string();
-    std::error_code ec;
-    const std::filesystem::path link = std::filesystem::read_symlink(p, ec);
-    if (ec) return p.string();
-    p = link.is_absolute() ? link : p.parent_path() / link;
-  }
-  errno = ELOOP;
-  throw cannot_write(path);
-}
-
 }  // namespace
 
 Output::Output(const std::string& path, bool atomic) : path_(path) {
@@ -141,7 +124,12 @@ Output::Output(const std::string& path, bool atomic) : path_(path) {
   }
   // The temporary sits beside the file it replaces, so the final rename
   // stays on one file system; a symbolic link keeps pointing at the new file.
-  target_ = follow_links(path);
+  const std::optional<std::string> target = follow_links(path);
+  if (!target) {
+    errno = ELOOP;
+    throw cannot_write(path);
+  }
+  target_ = *target;
   temp_ = target_ + ".tmp.XXXXXX";
   // The file is made and registered with the ending signals held back, so
   // one that comes in between finds it registered once let through.
