@@ -23,9 +23,9 @@
 #include <vector>
 
 #include "grammar/diagnostic.hpp"
-#include "interpreter/reader_common.hpp"
-#include "interpreter/record.hpp"
-#include "interpreter/schema.hpp"
+#include "data/reader_common.hpp"
+#include "data/record.hpp"
+#include "data/schema.hpp"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "interpreter/record.hpp"
+#include "data/record.hpp"
 
 namespace kairos::cli {
 

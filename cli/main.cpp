@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "interpreter/value.hpp"
+#include "data/value.hpp"
 
 namespace kairos::cli {
 

@@ -17,7 +17,7 @@
 #include "cli/output.hpp"
 #include "engine/kairos.hpp"
 #include "engine/pipeline.hpp"
-#include "interpreter/writer.hpp"
+#include "engine/writer.hpp"
 
 namespace kairos::cli {
 

@@ -22,7 +22,7 @@
 #include <map>
 
 #include "engine/test_runner.hpp"
-#include "interpreter/writer.hpp"
+#include "engine/writer.hpp"
 
 namespace kairos {
 

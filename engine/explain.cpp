@@ -25,8 +25,8 @@
 #include <algorithm>
 
 #include "engine/test_runner.hpp"
-#include "interpreter/text.hpp"
-#include "interpreter/writer.hpp"
+#include "data/text.hpp"
+#include "engine/writer.hpp"
 
 namespace kairos {
 

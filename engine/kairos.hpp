@@ -17,7 +17,7 @@
 
 #include "interpreter/compiler.hpp"
 #include "interpreter/program.hpp"
-#include "interpreter/record.hpp"
+#include "data/record.hpp"
 #include "interpreter/vm.hpp"
 
 namespace kairos {

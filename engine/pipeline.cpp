@@ -9,7 +9,7 @@
 #include <system_error>
 #include <thread>
 
-#include "interpreter/writer.hpp"
+#include "engine/writer.hpp"
 
 namespace kairos {
 

@@ -43,7 +43,7 @@
 #include <set>
 
 #include "grammar/diagnostic.hpp"
-#include "interpreter/convert.hpp"
+#include "data/convert.hpp"
 
 namespace kairos {
 

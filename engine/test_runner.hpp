@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engine/kairos.hpp"
-#include "interpreter/writer.hpp"
+#include "engine/writer.hpp"
 
 namespace kairos {
 

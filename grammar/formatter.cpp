@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "base/calendar.hpp"
 #include "grammar/parser.hpp"
 
 namespace kairos::grammar {
@@ -160,18 +161,10 @@ class Scanner {
   std::string_view text_;
 };
 
-/// A date as YYYY-MM-DD from days since 1970-01-01 (H. Hinnant's civil_from_days).
+/// A date as YYYY-MM-DD from days since 1970-01-01.
 std::string iso_date(int64_t days) {
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const int64_t doe = days - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return fmt::format("{:04}-{:02}-{:02}", y, m, d);
+  char buf[16];
+  return std::string(buf, format_iso_date(days, buf));
 }
 
 /// Literal string text written back with escapes (used when the source

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <limits>
 
+#include "base/calendar.hpp"
 #include "grammar/grammar.hpp"
 #include "grammar/parser.hpp"
 
@@ -37,23 +38,6 @@ Op op_of(const ParseNode& n) {
   if (n.is_type<op_mod>()) return Op::Mod;
   if (n.is_type<op_neg>()) return Op::Neg;
   return Op::None;
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-bool is_leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-unsigned days_in_month(int64_t y, unsigned m) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
 }
 
 /// The value of a run of ASCII digits, or nothing when it does not fit an int64.

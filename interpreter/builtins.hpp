@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "interpreter/types.hpp"
-#include "interpreter/value.hpp"
+#include "data/types.hpp"
+#include "data/value.hpp"
 
 namespace kairos {
 

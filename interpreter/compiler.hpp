@@ -14,7 +14,7 @@
 #include "grammar/source.hpp"
 #include "interpreter/builtins.hpp"
 #include "interpreter/program.hpp"
-#include "interpreter/schema.hpp"
+#include "data/schema.hpp"
 
 namespace kairos {
 

@@ -5,7 +5,7 @@
 #include <iterator>
 #include <map>
 
-#include "interpreter/text.hpp"
+#include "data/text.hpp"
 #include "interpreter/vm.hpp"
 
 namespace kairos {

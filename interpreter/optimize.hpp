@@ -5,7 +5,7 @@
 
 #include "grammar/source.hpp"
 #include "interpreter/opcodes.hpp"
-#include "interpreter/value.hpp"
+#include "data/value.hpp"
 
 namespace kairos {
 

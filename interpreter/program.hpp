@@ -15,8 +15,8 @@
 #include "grammar/ast.hpp"
 #include "grammar/source.hpp"
 #include "interpreter/opcodes.hpp"
-#include "interpreter/schema.hpp"
-#include "interpreter/value.hpp"
+#include "data/schema.hpp"
+#include "data/value.hpp"
 
 namespace kairos {
 

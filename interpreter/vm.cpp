@@ -10,7 +10,7 @@
 #include <limits>
 #include <string>
 
-#include "interpreter/text.hpp"
+#include "data/text.hpp"
 
 namespace kairos {
 

@@ -9,7 +9,7 @@
 
 #include "interpreter/builtins.hpp"
 #include "interpreter/program.hpp"
-#include "interpreter/record.hpp"
+#include "data/record.hpp"
 
 namespace kairos {
 

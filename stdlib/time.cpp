@@ -55,7 +55,7 @@ Value add_days(const Value* args, uint32_t, EvalContext& ctx) {
 Value year(const Value* args, uint32_t, EvalContext& ctx) {
   if (args[0].is_null()) return Value::null();
   if (args[0].kind != ValueKind::Date) return warn(ctx);
-  int y;
+  int64_t y;
   unsigned m, d;
   civil_from_days(args[0].d, y, m, d);
   return Value::integer(y);
@@ -64,7 +64,7 @@ Value year(const Value* args, uint32_t, EvalContext& ctx) {
 Value month(const Value* args, uint32_t, EvalContext& ctx) {
   if (args[0].is_null()) return Value::null();
   if (args[0].kind != ValueKind::Date) return warn(ctx);
-  int y;
+  int64_t y;
   unsigned m, d;
   civil_from_days(args[0].d, y, m, d);
   return Value::integer(m);

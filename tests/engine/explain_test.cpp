@@ -7,7 +7,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "interpreter/convert.hpp"
+#include "data/convert.hpp"
 
 namespace {
 

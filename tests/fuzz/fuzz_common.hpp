@@ -22,8 +22,8 @@
 #include <string_view>
 
 #include "interpreter/compiler.hpp"
-#include "interpreter/record.hpp"
-#include "interpreter/schema.hpp"
+#include "data/record.hpp"
+#include "data/schema.hpp"
 #include "stdlib/modules.hpp"
 #include "stdlib/stdlib.hpp"
 

@@ -22,7 +22,7 @@
 #include "fuzz_common.hpp"
 #include "interpreter/cost.hpp"
 #include "interpreter/vm.hpp"
-#include "interpreter/writer.hpp"
+#include "engine/writer.hpp"
 
 namespace {
 

@@ -16,7 +16,7 @@
 #include <string>
 
 #include "fuzz_common.hpp"
-#include "interpreter/text.hpp"
+#include "data/text.hpp"
 
 namespace kairos::fuzz {
 

@@ -11,7 +11,7 @@
 
 #include "harness.hpp"
 #include "interpreter/disasm.hpp"
-#include "interpreter/text.hpp"
+#include "data/text.hpp"
 
 using namespace kairos;
 using namespace kairos::testing;

@@ -9,7 +9,7 @@
 
 #include "interpreter/compiler.hpp"
 #include "interpreter/vm.hpp"
-#include "interpreter/writer.hpp"
+#include "engine/writer.hpp"
 #include "stdlib/stdlib.hpp"
 
 namespace kairos::testing {

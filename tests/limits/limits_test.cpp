@@ -14,7 +14,7 @@
 #include "engine/kairos.hpp"
 #include "grammar/parser.hpp"
 #include "interpreter/cost.hpp"
-#include "interpreter/writer.hpp"
+#include "engine/writer.hpp"
 #include "tests/limits/support.hpp"
 
 namespace fs = std::filesystem;

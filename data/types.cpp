@@ -1,4 +1,4 @@
-#include "interpreter/types.hpp"
+#include "data/types.hpp"
 
 #include <algorithm>
 

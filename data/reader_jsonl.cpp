@@ -14,7 +14,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "interpreter/reader_common.hpp"
+#include "data/reader_common.hpp"
 
 namespace kairos::reader {
 

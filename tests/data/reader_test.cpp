@@ -21,9 +21,9 @@
 #include <thread>
 
 #include "grammar/diagnostic.hpp"
-#include "interpreter/convert.hpp"
-#include "interpreter/reader_common.hpp"
-#include "interpreter/record.hpp"
+#include "data/convert.hpp"
+#include "data/reader_common.hpp"
+#include "data/record.hpp"
 
 #ifndef KAIROS_SHARED_DIR
 #define KAIROS_SHARED_DIR "/work/shared"

@@ -1,7 +1,7 @@
 #pragma once
 /// Internals shared by the record readers: the chunked byte source, the
 /// conversion of values to a field's type and type inference. Not a public
-/// interface: use interpreter/record.hpp and interpreter/convert.hpp.
+/// interface: use data/record.hpp and data/convert.hpp.
 
 #include <cstdint>
 #include <cstring>
@@ -11,7 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "interpreter/record.hpp"
+#include "data/record.hpp"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>

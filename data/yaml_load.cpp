@@ -1,4 +1,4 @@
-#include "interpreter/yaml_load.hpp"
+#include "data/yaml_load.hpp"
 
 #include <yaml-cpp/eventhandler.h>
 

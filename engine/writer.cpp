@@ -1,10 +1,10 @@
-#include "interpreter/writer.hpp"
+#include "engine/writer.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-#include "interpreter/text.hpp"
+#include "data/text.hpp"
 
 namespace kairos {
 

@@ -1,4 +1,4 @@
-#include "interpreter/reader_common.hpp"
+#include "data/reader_common.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>

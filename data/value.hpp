@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/calendar.hpp"
+
 namespace kairos {
 
 /// The longest string evaluation may build (by `+`, interpolation, lower or
@@ -85,20 +87,5 @@ class Arena {
   size_t used_ = 0;   ///< bytes used in that block
   size_t allocated_ = 0;  ///< bytes handed out since the last reset
 };
-
-/// The range of dates, 0000-01-01 to 9999-12-31 as days since 1970-01-01:
-/// every date prints as ISO `YYYY-MM-DD`. Date arithmetic that leaves it
-/// gives null and a runtime warning, like an int overflow.
-inline constexpr int32_t kFirstDate = -719528;
-inline constexpr int32_t kLastDate = 2932896;
-
-/// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-int32_t days_from_civil(int y, unsigned m, unsigned d);
-/// The civil date of a day number.
-void civil_from_days(int32_t z, int& y, unsigned& m, unsigned& d);
-/// Parses exactly `YYYY-MM-DD` (a valid calendar date); false otherwise.
-bool parse_iso_date(std::string_view s, int32_t& days);
-/// Writes `YYYY-MM-DD` into buf (at least 11 bytes); returns the length.
-size_t format_iso_date(int32_t days, char* buf);
 
 }  // namespace kairos

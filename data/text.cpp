@@ -1,4 +1,4 @@
-#include "interpreter/text.hpp"
+#include "data/text.hpp"
 
 #include <fmt/format.h>
 

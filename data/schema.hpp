@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "grammar/diagnostic.hpp"
-#include "interpreter/types.hpp"
+#include "data/types.hpp"
 
 namespace kairos {
 

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "interpreter/record.hpp"
+#include "data/record.hpp"
 
 namespace YAML {
 class Node;

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "interpreter/value.hpp"
+#include "data/value.hpp"
 
 namespace kairos {
 

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "interpreter/convert.hpp"
-#include "interpreter/reader_common.hpp"
-#include "interpreter/yaml_load.hpp"
+#include "data/convert.hpp"
+#include "data/reader_common.hpp"
+#include "data/yaml_load.hpp"
 
 namespace kairos {
 

@@ -12,7 +12,7 @@
 #include <unordered_map>
 
 #include "grammar/diagnostic.hpp"
-#include "interpreter/reader_common.hpp"
+#include "data/reader_common.hpp"
 
 namespace kairos::reader {
 

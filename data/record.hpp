@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "interpreter/schema.hpp"
-#include "interpreter/value.hpp"
+#include "data/schema.hpp"
+#include "data/value.hpp"
 
 namespace kairos {
 

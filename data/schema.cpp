@@ -1,4 +1,4 @@
-#include "interpreter/schema.hpp"
+#include "data/schema.hpp"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -10,7 +10,7 @@
 #include <memory>
 #include <unordered_map>
 
-#include "interpreter/yaml_load.hpp"
+#include "data/yaml_load.hpp"
 
 namespace kairos {
 

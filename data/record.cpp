@@ -83,7 +83,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "interpreter/reader_common.hpp"
+#include "data/reader_common.hpp"
 
 namespace kairos {
 

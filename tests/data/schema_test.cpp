@@ -10,7 +10,7 @@
 #include <string>
 
 #include "grammar/diagnostic.hpp"
-#include "interpreter/schema.hpp"
+#include "data/schema.hpp"
 
 BOOST_TEST_DONT_PRINT_LOG_VALUE(kairos::TypeKind)
 
