@@ -10,6 +10,7 @@
 #include <limits>
 #include <string>
 
+#include "data/semantics.hpp"
 #include "data/text.hpp"
 
 namespace kairos {
@@ -68,50 +69,6 @@ void Vm::reserve(size_t stack, size_t locals) {
 
 namespace {
 
-/// Equality of two non-null values (ints and numbers compare by value).
-bool equal_slow(const Value& a, const Value& b);
-
-/// True when the `n` bytes at `a` and `b` are the same. Enum values and
-/// list items are short: a first-byte check and a loop beat a memcmp call.
-inline bool same_bytes(const char* a, const char* b, uint32_t n) {
-  if (n == 0) return true;
-  if (a[0] != b[0]) return false;
-  if (n > 32) return std::memcmp(a, b, n) == 0;
-  for (uint32_t i = 1; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
-
-/// Equality of two non-null values, with the common kinds inline.
-inline bool equal(const Value& a, const Value& b) {
-  if (a.kind == b.kind) {
-    if (a.kind == ValueKind::String) return a.size == b.size && same_bytes(a.s, b.s, a.size);
-    if (a.kind == ValueKind::Int) return a.i == b.i;
-  }
-  return equal_slow(a, b);
-}
-
-bool equal_slow(const Value& a, const Value& b) {
-  const bool an = a.kind == ValueKind::Int || a.kind == ValueKind::Number;
-  const bool bn = b.kind == ValueKind::Int || b.kind == ValueKind::Number;
-  if (an && bn) return a.as_number() == b.as_number();
-  if (a.kind != b.kind) return false;
-  switch (a.kind) {
-    case ValueKind::Null: return true;
-    case ValueKind::Bool: return a.b == b.b;
-    case ValueKind::Date: return a.d == b.d;
-    case ValueKind::String: return a.size == b.size && std::memcmp(a.s, b.s, a.size) == 0;
-    case ValueKind::List:
-      if (a.size != b.size) return false;
-      for (uint32_t i = 0; i < a.size; ++i) {
-        if (!equal(a.l[i], b.l[i])) return false;
-      }
-      return true;
-    default: return false;
-  }
-}
-
 /// `a == b` (or `!=`): null when either is null.
 inline Value equality(const Value& a, const Value& b, bool eq) {
   if (a.is_null() || b.is_null()) return Value::null();
@@ -122,37 +79,6 @@ inline Value equality(const Value& a, const Value& b, bool eq) {
 inline bool equal_truth(const Value& a, const Value& b, bool eq) {
   if (a.is_null() || b.is_null()) return false;
   return equal(a, b) == eq;
-}
-
-int compare_slow(const Value& a, const Value& b);
-
-/// -1, 0 or 1; 2 when the values cannot be ordered (null, NaN, other kinds).
-/// Ints, and an int with a number (`seats >= 0.9 * seat_limit`), inline.
-[[gnu::always_inline]] inline int compare(const Value& a, const Value& b) {
-  if (a.kind == ValueKind::Int && b.kind == ValueKind::Int) return (a.i > b.i) - (a.i < b.i);
-  if ((a.kind == ValueKind::Int || a.kind == ValueKind::Number) && (b.kind == ValueKind::Int || b.kind == ValueKind::Number)) {
-    const double x = a.as_number(), y = b.as_number();
-    return x < y ? -1 : x > y ? 1 : x == y ? 0 : 2;  // NaN: none of the three
-  }
-  return compare_slow(a, b);
-}
-
-int compare_slow(const Value& a, const Value& b) {
-  const bool an = a.kind == ValueKind::Int || a.kind == ValueKind::Number;
-  const bool bn = b.kind == ValueKind::Int || b.kind == ValueKind::Number;
-  if (an && bn) {
-    const double x = a.as_number(), y = b.as_number();
-    if (std::isnan(x) || std::isnan(y)) return 2;
-    return x < y ? -1 : x > y ? 1 : 0;
-  }
-  if (a.kind != b.kind) return 2;
-  if (a.kind == ValueKind::Date) return a.d < b.d ? -1 : a.d > b.d ? 1 : 0;
-  if (a.kind == ValueKind::String) {
-    const int c = std::memcmp(a.s, b.s, std::min(a.size, b.size));
-    if (c != 0) return c < 0 ? -1 : 1;
-    return a.size < b.size ? -1 : a.size > b.size ? 1 : 0;
-  }
-  return 2;
 }
 
 /// The value of an ordering comparison from compare()'s result.

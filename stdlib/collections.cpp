@@ -4,10 +4,11 @@
 // - contains_any(list, wanted) is true when some element of `wanted` is in
 //   `list`; contains_all(list, wanted) when every element of `wanted` is.
 //   So contains_any(x, []) is false and contains_all(x, []) is true.
-// - Element equality is the language's `==`: ints and numbers compare by
-//   value (1 == 1.0), strings (and enums) bytewise, dates by day, lists
-//   element by element; different kinds are never equal. A null element
-//   equals nothing, not even another null, as `null == null` is not true.
+// - Element equality is the language's, data/semantics.hpp's equal(): ints
+//   and numbers compare by value (1 == 1.0), strings (and enums) bytewise,
+//   dates by day, lists element by element; different kinds are never
+//   equal. A null element is an item like any other: it is found when the
+//   list holds a null element, as `[1, null] == [1, null]` is true.
 // - Both take time linear in the lengths of the two lists: the elements of
 //   the first are put in hash sets, unless the lists are tiny.
 // - A null list gives null. A non-list at run time (only possible through an
@@ -20,6 +21,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "data/semantics.hpp"
 #include "stdlib/builtin_support.hpp"
 #include "stdlib/stdlib.hpp"
 
@@ -30,29 +32,6 @@ using namespace detail;
 
 constexpr Signature kContainsAny{"contains_any", {kList, kList}, TypeKind::Bool};
 constexpr Signature kContainsAll{"contains_all", {kList, kList}, TypeKind::Bool};
-
-bool equal(const Value& a, const Value& b) {
-  if (is_numeric(a) && is_numeric(b)) {
-    if (a.kind == ValueKind::Int && b.kind == ValueKind::Int) return a.i == b.i;
-    return a.as_number() == b.as_number();
-  }
-  if (a.kind != b.kind) return false;
-  switch (a.kind) {
-    case ValueKind::Null: return false;
-    case ValueKind::Bool: return a.b == b.b;
-    case ValueKind::Date: return a.d == b.d;
-    case ValueKind::String: return a.str() == b.str();
-    case ValueKind::List:
-      if (a.size != b.size) return false;
-      for (uint32_t i = 0; i < a.size; ++i) {
-        if (!equal(a.l[i], b.l[i])) return false;
-      }
-      return true;
-    case ValueKind::Int:
-    case ValueKind::Number: break;  // handled above
-  }
-  return false;
-}
 
 bool has(const Value& list, const Value& x) {
   for (uint32_t i = 0; i < list.size; ++i) {
@@ -72,7 +51,7 @@ class Members {
     for (uint32_t i = 0; i < list.size; ++i) {
       const Value& v = list.l[i];
       switch (v.kind) {
-        case ValueKind::Null: break;  // equal to nothing
+        case ValueKind::Null: has_null_ = true; break;
         case ValueKind::Bool: (v.b ? has_true_ : has_false_) = true; break;
         case ValueKind::Int:
           ints_.insert(v.i);
@@ -92,7 +71,7 @@ class Members {
 
   bool contains(const Value& x) const {
     switch (x.kind) {
-      case ValueKind::Null: return false;
+      case ValueKind::Null: return has_null_;
       case ValueKind::Bool: return x.b ? has_true_ : has_false_;
       case ValueKind::Int: return ints_.count(x.i) != 0 || numbers_.count(x.as_number()) != 0;
       case ValueKind::Number: return numeric_.count(x.n) != 0;
@@ -106,7 +85,7 @@ class Members {
   }
 
  private:
-  bool has_true_ = false, has_false_ = false;
+  bool has_null_ = false, has_true_ = false, has_false_ = false;
   std::unordered_set<int64_t> ints_;
   std::unordered_set<double> numbers_;  ///< the values of the Number elements
   std::unordered_set<double> numeric_;  ///< the values of the Int and Number elements

@@ -945,3 +945,27 @@ BOOST_AUTO_TEST_CASE(jsonl_writer_writes_the_actions_of_many_rules) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(value_semantics)
+
+// One definition of equality (data/semantics.hpp) for `==`, the folder and
+// the stdlib: a null item of a list equals a null item.
+BOOST_AUTO_TEST_CASE(lists_with_null_items_are_equal_everywhere) {
+  Eval e;
+  BOOST_TEST(e("[1, null] == [1, null]") == "true");
+  BOOST_TEST(e("[1, null] != [1, null]") == "false");
+  BOOST_TEST(e("[1, null] == [1, 2]") == "false");
+  BOOST_TEST(e("contains_all([1, null], [1, null])") == "true");
+  BOOST_TEST(e("contains_any([2, null], [null])") == "true");
+  BOOST_TEST(e("contains_any([2, 3], [null])") == "false");
+  // An operand that is null still makes the comparison null.
+  BOOST_TEST(e("null in [1, null]") == "null");
+  BOOST_TEST(e("products == [\"a\", null]") == "null");
+  // The folder agrees with the VM.
+  const std::string out = errors("rule a when [1, null] == [1, null] then tag \"a\"\n"
+                                 "rule b when contains_all([1, null], [1, null]) then tag \"b\"\n");
+  BOOST_TEST(out.find("the condition of rule 'a' is always true") != std::string::npos, out);
+  BOOST_TEST(out.find("the condition of rule 'b' is always true") != std::string::npos, out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

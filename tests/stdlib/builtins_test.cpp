@@ -400,8 +400,11 @@ BOOST_AUTO_TEST_CASE(element_equality) {
   BOOST_TEST(run("contains_any", {L({L({I(1), I(2)})}), L({L({I(1), I(2)})})}) == "bool true");
   BOOST_TEST(run("contains_any", {L({L({I(1), I(2)})}), L({L({I(1)})})}) == "bool false");
   // a null element equals nothing
-  BOOST_TEST(run("contains_any", {L({kNull, S("a")}), L({kNull})}) == "bool false");
-  BOOST_TEST(run("contains_all", {L({kNull, S("a")}), L({S("a"), kNull})}) == "bool false");
+  // A null item is an item like any other (data/semantics.hpp).
+  BOOST_TEST(run("contains_any", {L({kNull, S("a")}), L({kNull})}) == "bool true");
+  BOOST_TEST(run("contains_any", {L({S("b"), S("a")}), L({kNull})}) == "bool false");
+  BOOST_TEST(run("contains_all", {L({kNull, S("a")}), L({S("a"), kNull})}) == "bool true");
+  BOOST_TEST(run("contains_all", {L({S("b"), S("a")}), L({S("a"), kNull})}) == "bool false");
 }
 
 BOOST_AUTO_TEST_CASE(element_equality_of_long_lists) {
@@ -430,8 +433,11 @@ BOOST_AUTO_TEST_CASE(element_equality_of_long_lists) {
   BOOST_TEST(run("contains_any", {padded({B(true)}), L({B(false)})}) == "bool false");
   BOOST_TEST(run("contains_any", {padded({L({I(1), I(2)})}), L({L({I(1), I(2)})})}) == "bool true");
   BOOST_TEST(run("contains_any", {padded({L({I(1), I(2)})}), L({L({I(1)})})}) == "bool false");
-  BOOST_TEST(run("contains_any", {padded({kNull, S("a")}), L({kNull})}) == "bool false");
-  BOOST_TEST(run("contains_all", {padded({kNull, S("a")}), L({S("a"), kNull})}) == "bool false");
+  // A null item is an item like any other (data/semantics.hpp).
+  BOOST_TEST(run("contains_any", {padded({kNull, S("a")}), L({kNull})}) == "bool true");
+  BOOST_TEST(run("contains_any", {padded({S("b"), S("a")}), L({kNull})}) == "bool false");
+  BOOST_TEST(run("contains_all", {padded({kNull, S("a")}), L({S("a"), kNull})}) == "bool true");
+  BOOST_TEST(run("contains_all", {padded({S("b"), S("a")}), L({S("a"), kNull})}) == "bool false");
   BOOST_TEST(run("contains_all", {padded({S("a"), S("b")}), L({S("b"), S("a"), S("pad")})}) == "bool true");
   BOOST_TEST(run("contains_all", {padded({}), L({S("pad"), S("x")})}) == "bool false");
 }
